@@ -1,3 +1,3 @@
-import * as core from '@actions/core';
-import { x } from './a.ts';
-core.info(`x=${x}`);
+import { run } from './main.ts';
+
+await run();

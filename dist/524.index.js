@@ -1,0 +1,80 @@
+export const id = 524;
+export const ids = [524];
+export const modules = {
+
+/***/ 2524:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   upsertPullRequestComment: () => (/* binding */ upsertPullRequestComment)
+/* harmony export */ });
+/* unused harmony export pullRequestOf */
+/** The pull request the event belongs to, or null for events without one. */
+function pullRequestOf(eventName, payload, repository) {
+    const [owner, repo] = (repository ?? '').split('/');
+    if (!owner || !repo)
+        return null;
+    let number;
+    if (eventName === 'pull_request' || eventName === 'pull_request_target')
+        number = payload.pull_request?.number;
+    else if (eventName === 'issue_comment' && payload.issue?.pull_request)
+        number = payload.issue.number;
+    return typeof number === 'number' ? { owner, repo, number } : null;
+}
+function statusOf(error) {
+    const status = error?.status;
+    return typeof status === 'number' ? status : null;
+}
+/**
+ * Creates the pull-request comment, or updates the one an earlier run left (found by its
+ * marker on any page of comments). Returns the comment's URL, or null when there is no pull
+ * request or the token may not write. It never throws: the comment must not change the verdict.
+ */
+async function upsertPullRequestComment(options) {
+    const { log } = options;
+    try {
+        // Loaded here so that runs without a pull-request comment never pay for Octokit.
+        const github = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+        const context = github.context;
+        const target = pullRequestOf(context.eventName, context.payload, process.env.GITHUB_REPOSITORY);
+        if (target === null) {
+            log.info(`No pull request for event ${context.eventName ?? '(none)'}: no comment posted`);
+            return null;
+        }
+        if (options.token.trim() === '') {
+            log.warning('comment-on-pr is true but github-token is empty: no comment posted');
+            return null;
+        }
+        const octokit = github.getOctokit(options.token);
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+            owner: target.owner,
+            repo: target.repo,
+            issue_number: target.number,
+            per_page: 100,
+        });
+        const existing = comments.find((comment) => comment.body?.includes(options.marker));
+        if (existing) {
+            const updated = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: options.body });
+            log.info(`Updated the comment on pull request #${target.number}: ${updated.data.html_url}`);
+            return updated.data.html_url;
+        }
+        const created = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.number, body: options.body });
+        log.info(`Commented on pull request #${target.number}: ${created.data.html_url}`);
+        return created.data.html_url;
+    }
+    catch (error) {
+        const status = statusOf(error);
+        if (status === 403 || status === 404) {
+            log.warning(`The pull-request comment was not posted: the token may not write comments here (status ${status}), as with pull requests from forks. Give the job "permissions: pull-requests: write", or set comment-on-pr to false.`);
+        }
+        else {
+            log.warning(`The pull-request comment was not posted: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        return null;
+    }
+}
+
+
+/***/ })
+
+};
