@@ -31741,7 +31741,7 @@ const TRANSIENT_CODES = new Set([
 /** Parses a Retry-After header, in seconds or as an HTTP date, to milliseconds from `nowMs`. */
 function parseRetryAfter(value, nowMs) {
     const text = (Array.isArray(value) ? value[0] : value)?.trim();
-    if (!text)
+    if (!text || text.startsWith('-'))
         return null;
     if (/^\d+(\.\d+)?$/.test(text))
         return Math.round(Number(text) * 1000);
@@ -31788,9 +31788,24 @@ function describeErrorBody(body) {
         return 'an HTML page';
     return oneLine(text);
 }
+/**
+ * Percent-encodes one path segment. Throws for `.` and `..`: a URL parser resolves them, and
+ * their encoded forms, as steps up the path, so the request would reach another resource.
+ */
+function encodePathSegment(segment) {
+    if (segment === '.' || segment === '..') {
+        throw new ApiError('bad-request', `${JSON.stringify(segment)} cannot be sent as a path segment of the API`);
+    }
+    return encodeURIComponent(segment);
+}
 function oneLine(text) {
     const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
     return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
+/** Stops reading a body; the stream's abort error has a listener, so it cannot crash the process. */
+function discard(body) {
+    body.on('error', () => undefined);
+    body.destroy();
 }
 function sleep(ms, signal) {
     return new Promise((resolve, reject) => {
@@ -31830,7 +31845,7 @@ class MarqoJobsClient {
     }
     /** Fetches one job. Throws ApiError; kind 'not-found' when the API answers 404. */
     async getJob(jobId) {
-        const path = `/indexes/${encodeURIComponent(this.options.indexName)}/jobs/${encodeURIComponent(jobId)}`;
+        const path = `/indexes/${encodePathSegment(this.options.indexName)}/jobs/${encodePathSegment(jobId)}`;
         return this.call(path, (body) => {
             const job = parseJob(body);
             if (job.jobId !== jobId)
@@ -31849,7 +31864,7 @@ class MarqoJobsClient {
             parameters.set('timeTo', query.timeTo);
         parameters.set('limit', String(query.limit));
         // URLSearchParams writes `+` as %2B and `:` as %3A, as the API needs for timestamps.
-        const path = `/indexes/${encodeURIComponent(this.options.indexName)}/jobs?${parameters.toString()}`;
+        const path = `/indexes/${encodePathSegment(this.options.indexName)}/jobs?${parameters.toString()}`;
         return this.call(path, parseJobList);
     }
     /** Ends open connections; calls in flight fail. */
@@ -31907,7 +31922,7 @@ class MarqoJobsClient {
                 body = JSON.parse(response.body.toString('utf8'));
             }
             catch {
-                const what = describeErrorBody(response.body);
+                const what = this.redact(describeErrorBody(response.body));
                 const failure = new ResponseFormatError('body', 'JSON', what);
                 throw new TransientError(`status ${status} with a body that is not JSON (${what === 'an HTML page' ? what : `${response.body.length} bytes`})`, null, failure);
             }
@@ -31921,7 +31936,7 @@ class MarqoJobsClient {
                 throw error;
             }
         }
-        const detail = describeErrorBody(response.body);
+        const detail = this.redact(describeErrorBody(response.body));
         if (TRANSIENT_STATUSES.has(status) || status >= 500) {
             const retryAfter = status === 429 || status === 503 ? parseRetryAfter(response.headers['retry-after'], this.now()) : null;
             throw new TransientError(`status ${status} (${detail})`, retryAfter);
@@ -31977,7 +31992,7 @@ class MarqoJobsClient {
         }
         const declared = Number(response.headers['content-length']);
         if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
-            response.body.destroy();
+            discard(response.body);
             throw new ApiError('too-large', `the response body of ${declared} bytes is over the limit of ${MAX_BODY_BYTES} bytes (256 MiB)`, response.statusCode);
         }
         const chunks = [];
@@ -31987,7 +32002,7 @@ class MarqoJobsClient {
                 const buffer = chunk;
                 size += buffer.length;
                 if (size > MAX_BODY_BYTES) {
-                    response.body.destroy();
+                    discard(response.body);
                     throw new ApiError('too-large', `the response body is over the limit of ${MAX_BODY_BYTES} bytes (256 MiB)`, response.statusCode);
                 }
                 chunks.push(buffer);
@@ -31999,6 +32014,10 @@ class MarqoJobsClient {
             throw this.classify(error, timeout, timeoutMs);
         }
         return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks, size) };
+    }
+    /** Removes the API key from text the service sent, in case an error body echoes it. */
+    redact(text) {
+        return text.split(this.options.apiKey).join('***');
     }
     classify(error, timeout, timeoutMs) {
         if (this.options.signal.aborted)
@@ -32141,6 +32160,8 @@ function parseJobIds(text) {
     }
     const unique = [...new Set(ids.filter((id) => id !== ''))];
     for (const id of unique) {
+        if (id === '.' || id === '..')
+            throw new InputError('job-id', `${show(id)} is not a job ID.`);
         if (hasControlCharacters(id))
             throw new InputError('job-id', `${show(id)} contains a control character.`);
         if (id.length > 256)
@@ -32262,6 +32283,8 @@ function parseSettings(inputs, nowMs) {
         throw new InputError('index-name', 'is empty. Give the name of the Marqo Ecommerce index whose jobs to watch.');
     if (hasControlCharacters(indexName))
         throw new InputError('index-name', `${show(indexName)} contains a control character.`);
+    if (indexName === '.' || indexName === '..')
+        throw new InputError('index-name', `${show(indexName)} is not an index name.`);
     const baseUrl = parseBaseUrl(inputs['base-url']);
     const selection = parseSelection(inputs, nowMs);
     const timeoutMs = parsePositiveDuration('timeout', inputs.timeout);
@@ -32936,7 +32959,9 @@ function checkThreshold(input, field, threshold, actual, totalItems) {
     if (threshold === null)
         return { input, field, limitText: null, limitItems: null, actual, exceeded: false };
     const limitItems = threshold.kind === 'count' ? threshold.value : (threshold.value / 100) * totalItems;
-    return { input, field, limitText: threshold.text, limitItems, actual, exceeded: actual > limitItems };
+    // A percentage of the items is rarely a whole number in binary floating point (0.7% of 1,000
+    // is 6.999…), so the comparison allows for that rounding error.
+    return { input, field, limitText: threshold.text, limitItems, actual, exceeded: actual > limitItems + 1e-6 };
 }
 function describeCheck(check, totalItems) {
     if (check.limitText?.endsWith('%')) {
@@ -32971,7 +32996,7 @@ function judge(watch, settings) {
     for (const status of settings.failOnStatus) {
         const matching = jobs.filter((watched) => watched.job?.jobStatus === status && watched.phase !== 'unreadable');
         if (matching.length > 0) {
-            const verb = isEndStatus(status) ? 'ended' : 'are';
+            const verb = isEndStatus(status) ? 'ended' : matching.length === 1 ? 'is' : 'are';
             reasons.push(`${plural(matching.length, 'job')} ${verb} ${status}, which fail-on-status lists: ${listIds(matching)}`);
         }
     }
@@ -33521,14 +33546,14 @@ function publicSettings(settings) {
  * reasons, every failed document ID with its job and error type, and every job's final object.
  * It is written piece by piece, so a job with a million failed IDs never becomes one string.
  */
-async function writeReport(path, settings, watch, verdict, generatedAt) {
+async function writeReport(path, settings, watch, verdict, generatedAt, redact = (text) => text) {
     const stream = (0,external_node_fs_namespaceObject.createWriteStream)(path, { encoding: 'utf8', mode: 0o600 });
     const failed = (0,external_node_events_.once)(stream, 'error').then(([error]) => {
         throw error;
     });
     failed.catch(() => undefined);
     const write = async (text) => {
-        if (!stream.write(text))
+        if (!stream.write(redact(text)))
             await Promise.race([(0,external_node_events_.once)(stream, 'drain'), failed]);
     };
     const header = {
@@ -33788,7 +33813,7 @@ async function commentOnPullRequest(log, settings, watch, verdict) {
     const marker = commentMarker(settings.indexName, process.env.GITHUB_WORKFLOW ?? '', process.env.GITHUB_JOB ?? '');
     const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
     const runUrl = process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : null;
-    const body = buildComment({ settings, watch, verdict, marker, runUrl });
+    const body = log.redact(buildComment({ settings, watch, verdict, marker, runUrl }));
     return upsertPullRequestComment({ token: settings.githubToken, marker, body, log });
 }
 async function writeInputErrorSummary(log, error) {
@@ -33811,7 +33836,7 @@ async function report(log, settings, watch, verdict) {
         log.info(`Items: ${t.totalItems} total, ${t.processedItems} processed, ${t.failedItems} failed, ${t.conflictItems} in conflict, ${t.skippedItems} skipped`);
         let path = reportPath();
         try {
-            await writeReport(path, settings, watch, verdict, Date.now());
+            await writeReport(path, settings, watch, verdict, Date.now(), (text) => log.redact(text));
             log.info(`Report written to ${path}`);
         }
         catch (error) {
@@ -33819,7 +33844,7 @@ async function report(log, settings, watch, verdict) {
             path = '';
         }
         if (settings.summary && process.env.GITHUB_STEP_SUMMARY) {
-            const markdown = buildSummary({ settings, watch, verdict, reportPath: path || null, now: Date.now() });
+            const markdown = log.redact(buildSummary({ settings, watch, verdict, reportPath: path || null, now: Date.now() }));
             try {
                 await summary.addRaw(markdown).write();
             }

@@ -213,7 +213,7 @@ async function commentOnPullRequest(log: ActionsLogger, settings: Settings, watc
   const marker = commentMarker(settings.indexName, process.env.GITHUB_WORKFLOW ?? '', process.env.GITHUB_JOB ?? '');
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const runUrl = process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : null;
-  const body = buildComment({ settings, watch, verdict, marker, runUrl });
+  const body = log.redact(buildComment({ settings, watch, verdict, marker, runUrl }));
   return upsertPullRequestComment({ token: settings.githubToken, marker, body, log });
 }
 
@@ -236,7 +236,7 @@ async function report(log: ActionsLogger, settings: Settings, watch: WatchResult
 
     let path = reportPath();
     try {
-      await writeReport(path, settings, watch, verdict, Date.now());
+      await writeReport(path, settings, watch, verdict, Date.now(), (text) => log.redact(text));
       log.info(`Report written to ${path}`);
     } catch (error) {
       log.warning(`The JSON report could not be written to ${path}: ${error instanceof Error ? error.message : String(error)}`);
@@ -244,7 +244,7 @@ async function report(log: ActionsLogger, settings: Settings, watch: WatchResult
     }
 
     if (settings.summary && process.env.GITHUB_STEP_SUMMARY) {
-      const markdown = buildSummary({ settings, watch, verdict, reportPath: path || null, now: Date.now() });
+      const markdown = log.redact(buildSummary({ settings, watch, verdict, reportPath: path || null, now: Date.now() }));
       try {
         await core.summary.addRaw(markdown).write();
       } catch (error) {

@@ -175,6 +175,7 @@ export function parseJobIds(text: string): string[] {
 
   const unique = [...new Set(ids.filter((id) => id !== ''))];
   for (const id of unique) {
+    if (id === '.' || id === '..') throw new InputError('job-id', `${show(id)} is not a job ID.`);
     if (hasControlCharacters(id)) throw new InputError('job-id', `${show(id)} contains a control character.`);
     if (id.length > 256) throw new InputError('job-id', `${show(id)} is longer than 256 characters.`);
   }
@@ -294,6 +295,7 @@ export function parseSettings(inputs: RawInputs, nowMs: number): Settings {
   const indexName = inputs['index-name'].trim();
   if (indexName === '') throw new InputError('index-name', 'is empty. Give the name of the Marqo Ecommerce index whose jobs to watch.');
   if (hasControlCharacters(indexName)) throw new InputError('index-name', `${show(indexName)} contains a control character.`);
+  if (indexName === '.' || indexName === '..') throw new InputError('index-name', `${show(indexName)} is not an index name.`);
 
   const baseUrl = parseBaseUrl(inputs['base-url']);
   const selection = parseSelection(inputs, nowMs);

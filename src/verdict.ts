@@ -87,7 +87,9 @@ function checkThreshold(
 ): ThresholdCheck {
   if (threshold === null) return { input, field, limitText: null, limitItems: null, actual, exceeded: false };
   const limitItems = threshold.kind === 'count' ? threshold.value : (threshold.value / 100) * totalItems;
-  return { input, field, limitText: threshold.text, limitItems, actual, exceeded: actual > limitItems };
+  // A percentage of the items is rarely a whole number in binary floating point (0.7% of 1,000
+  // is 6.999…), so the comparison allows for that rounding error.
+  return { input, field, limitText: threshold.text, limitItems, actual, exceeded: actual > limitItems + 1e-6 };
 }
 
 function describeCheck(check: ThresholdCheck, totalItems: number): string {
@@ -125,7 +127,7 @@ export function judge(watch: WatchResult, settings: Settings): Verdict {
   for (const status of settings.failOnStatus) {
     const matching = jobs.filter((watched) => watched.job?.jobStatus === status && watched.phase !== 'unreadable');
     if (matching.length > 0) {
-      const verb = isEndStatus(status) ? 'ended' : 'are';
+      const verb = isEndStatus(status) ? 'ended' : matching.length === 1 ? 'is' : 'are';
       reasons.push(`${plural(matching.length, 'job')} ${verb} ${status}, which fail-on-status lists: ${listIds(matching)}`);
     }
   }

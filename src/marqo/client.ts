@@ -53,7 +53,10 @@ export interface ClientOptions {
   attemptTimeoutMs: number;
   /** Receives one line per retry. */
   onRetry?: (message: string) => void;
-  /** Dispatcher used in place of the client's own Agent, such as undici's MockAgent in tests; close() destroys it too. */
+  /**
+   * Dispatcher used in place of the client's own Agent, such as undici's MockAgent in tests.
+   * close() calls its destroy(), which MockAgent does not implement, so close a MockAgent itself.
+   */
   dispatcher?: Dispatcher;
   random?: () => number;
   now?: () => number;
@@ -97,7 +100,7 @@ const TRANSIENT_CODES = new Set([
 /** Parses a Retry-After header, in seconds or as an HTTP date, to milliseconds from `nowMs`. */
 export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | null {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
-  if (!text) return null;
+  if (!text || text.startsWith('-')) return null;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
   const date = Date.parse(text);
   if (Number.isNaN(date)) return null;
@@ -140,9 +143,26 @@ export function describeErrorBody(body: Buffer): string {
   return oneLine(text);
 }
 
+/**
+ * Percent-encodes one path segment. Throws for `.` and `..`: a URL parser resolves them, and
+ * their encoded forms, as steps up the path, so the request would reach another resource.
+ */
+export function encodePathSegment(segment: string): string {
+  if (segment === '.' || segment === '..') {
+    throw new ApiError('bad-request', `${JSON.stringify(segment)} cannot be sent as a path segment of the API`);
+  }
+  return encodeURIComponent(segment);
+}
+
 function oneLine(text: string): string {
   const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
+
+/** Stops reading a body; the stream's abort error has a listener, so it cannot crash the process. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -186,7 +206,7 @@ export class MarqoJobsClient {
 
   /** Fetches one job. Throws ApiError; kind 'not-found' when the API answers 404. */
   async getJob(jobId: string): Promise<Job> {
-    const path = `/indexes/${encodeURIComponent(this.options.indexName)}/jobs/${encodeURIComponent(jobId)}`;
+    const path = `/indexes/${encodePathSegment(this.options.indexName)}/jobs/${encodePathSegment(jobId)}`;
     return this.call(path, (body) => {
       const job = parseJob(body);
       if (job.jobId !== jobId) throw new ResponseFormatError('jobId', JSON.stringify(jobId), job.jobId);
@@ -202,7 +222,7 @@ export class MarqoJobsClient {
     if (query.timeTo) parameters.set('timeTo', query.timeTo);
     parameters.set('limit', String(query.limit));
     // URLSearchParams writes `+` as %2B and `:` as %3A, as the API needs for timestamps.
-    const path = `/indexes/${encodeURIComponent(this.options.indexName)}/jobs?${parameters.toString()}`;
+    const path = `/indexes/${encodePathSegment(this.options.indexName)}/jobs?${parameters.toString()}`;
     return this.call(path, parseJobList);
   }
 
@@ -264,7 +284,7 @@ export class MarqoJobsClient {
       try {
         body = JSON.parse(response.body.toString('utf8'));
       } catch {
-        const what = describeErrorBody(response.body);
+        const what = this.redact(describeErrorBody(response.body));
         const failure = new ResponseFormatError('body', 'JSON', what);
         throw new TransientError(`status ${status} with a body that is not JSON (${what === 'an HTML page' ? what : `${response.body.length} bytes`})`, null, failure);
       }
@@ -278,7 +298,7 @@ export class MarqoJobsClient {
       }
     }
 
-    const detail = describeErrorBody(response.body);
+    const detail = this.redact(describeErrorBody(response.body));
     if (TRANSIENT_STATUSES.has(status) || status >= 500) {
       const retryAfter = status === 429 || status === 503 ? parseRetryAfter(response.headers['retry-after'], this.now()) : null;
       throw new TransientError(`status ${status} (${detail})`, retryAfter);
@@ -336,7 +356,7 @@ export class MarqoJobsClient {
 
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
-      response.body.destroy();
+      discard(response.body);
       throw new ApiError('too-large', `the response body of ${declared} bytes is over the limit of ${MAX_BODY_BYTES} bytes (256 MiB)`, response.statusCode);
     }
     const chunks: Buffer[] = [];
@@ -346,7 +366,7 @@ export class MarqoJobsClient {
         const buffer = chunk as Buffer;
         size += buffer.length;
         if (size > MAX_BODY_BYTES) {
-          response.body.destroy();
+          discard(response.body);
           throw new ApiError('too-large', `the response body is over the limit of ${MAX_BODY_BYTES} bytes (256 MiB)`, response.statusCode);
         }
         chunks.push(buffer);
@@ -356,6 +376,11 @@ export class MarqoJobsClient {
       throw this.classify(error, timeout, timeoutMs);
     }
     return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks, size) };
+  }
+
+  /** Removes the API key from text the service sent, in case an error body echoes it. */
+  private redact(text: string): string {
+    return text.split(this.options.apiKey).join('***');
   }
 
   private classify(error: unknown, timeout: AbortSignal, timeoutMs: number): Error {

@@ -82,14 +82,21 @@ export function publicSettings(settings: Settings): Record<string, unknown> {
  * reasons, every failed document ID with its job and error type, and every job's final object.
  * It is written piece by piece, so a job with a million failed IDs never becomes one string.
  */
-export async function writeReport(path: string, settings: Settings, watch: WatchResult, verdict: Verdict, generatedAt: number): Promise<void> {
+export async function writeReport(
+  path: string,
+  settings: Settings,
+  watch: WatchResult,
+  verdict: Verdict,
+  generatedAt: number,
+  redact: (text: string) => string = (text) => text,
+): Promise<void> {
   const stream = createWriteStream(path, { encoding: 'utf8', mode: 0o600 });
   const failed = once(stream, 'error').then(([error]) => {
     throw error;
   });
   failed.catch(() => undefined);
   const write = async (text: string): Promise<void> => {
-    if (!stream.write(text)) await Promise.race([once(stream, 'drain'), failed]);
+    if (!stream.write(redact(text))) await Promise.race([once(stream, 'drain'), failed]);
   };
 
   const header = {
