@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8012);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(309);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8012:
+/***/ 309:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31688,6 +31688,308 @@ function parseJobList(value) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/settings.ts
+
+
+const INPUT_NAMES = [
+    'api-key',
+    'index-name',
+    'job-id',
+    'time-from',
+    'time-to',
+    'status',
+    'wait',
+    'timeout',
+    'poll-interval',
+    'max-failed-items',
+    'max-conflict-items',
+    'max-skipped-items',
+    'fail-on-status',
+    'fail-if-no-jobs',
+    'summary',
+    'base-url',
+    'comment-on-pr',
+    'github-token',
+];
+/**
+ * The default of every optional input, as action.yml declares it; the command-line tool uses
+ * them too. A test keeps the two in step.
+ */
+const INPUT_DEFAULTS = {
+    'job-id': '',
+    'time-from': '',
+    'time-to': '',
+    status: '',
+    wait: 'true',
+    timeout: '30m',
+    'poll-interval': '5s',
+    'max-failed-items': '0',
+    'max-conflict-items': '0',
+    'max-skipped-items': '',
+    'fail-on-status': 'CANCELLED',
+    'fail-if-no-jobs': 'false',
+    summary: 'true',
+    'base-url': 'https://ecom.marqo-ep.ai/api/v1',
+    'comment-on-pr': 'false',
+    'github-token': '${{ github.token }}',
+};
+/** An input value that cannot be used; the message names the input, the value and what is expected. */
+class InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Invalid input ${input}: ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+const MAX_WINDOW_AGE_MS = 30 * 86_400_000;
+// A duration of exactly 30 days would land outside the service's limit by the time the request
+// arrives, so a window start computed from a duration keeps this much room.
+const WINDOW_AGE_MARGIN_MS = 60_000;
+const MIN_POLL_INTERVAL_MS = 1000;
+const MAX_JOB_IDS = 10_000;
+function show(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+    return JSON.stringify(shown);
+}
+function parseBoolean(name, text) {
+    const value = text.trim();
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw new InputError(name, `${show(text)} is not a boolean. Use true or false.`);
+}
+function parsePositiveDuration(name, text) {
+    const value = text.trim();
+    const ms = parseDuration(value);
+    if (ms === null) {
+        const hint = /^\d+(\.\d+)?$/.test(value) ? ` Add a unit, for example ${value}s or ${value}m.` : '';
+        throw new InputError(name, `${show(text)} is not a duration. Use a number with a unit: ms, s, m, h or d (90s, 45m, 2h, 1h30m).${hint}`);
+    }
+    if (ms <= 0)
+        throw new InputError(name, `${show(text)} must be longer than zero.`);
+    return ms;
+}
+/** Parses a threshold; returns null for an empty value where `optional` allows no limit. */
+function parseThreshold(name, text, optional) {
+    const value = text.trim();
+    if (value === '') {
+        if (optional)
+            return null;
+        throw new InputError(name, 'is empty. Use a count such as 0 or 12, or a percentage such as 2%.');
+    }
+    const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(value);
+    if (percent) {
+        const amount = Number(percent[1]);
+        if (amount > 100)
+            throw new InputError(name, `${show(text)} is over 100%. Use a percentage from 0% to 100%.`);
+        return { kind: 'percent', value: amount, text: `${amount}%` };
+    }
+    if (/^\d+$/.test(value))
+        return { kind: 'count', value: Number(value), text: value };
+    const why = /^-/.test(value) ? 'is negative' : 'is not a whole number or a percentage';
+    throw new InputError(name, `${show(text)} ${why}. Use a count of 0 or more (12) or a percentage (2%).`);
+}
+function parseStatus(name, text) {
+    const status = normalizeStatus(text);
+    if (status === null) {
+        throw new InputError(name, `${show(text)} is not a job status. Use one of ${JOB_STATUSES.join(', ')}.`);
+    }
+    return status;
+}
+function hasControlCharacters(text) {
+    return /[\u0000-\u001f\u007f]/.test(text);
+}
+/**
+ * Splits the job-id input into IDs. Accepts IDs separated by commas, spaces or new lines, the
+ * JSON body of a documents call (`{"jobId": "..."}`), or a JSON array of IDs or such bodies.
+ */
+function parseJobIds(text) {
+    const value = text.trim();
+    let ids;
+    if (value.startsWith('{') || value.startsWith('[')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(value);
+        }
+        catch (error) {
+            throw new InputError('job-id', `looks like JSON but does not parse (${error.message}). Give IDs separated by commas, or valid JSON.`);
+        }
+        const entries = Array.isArray(parsed) ? parsed : [parsed];
+        ids = entries.map((entry, index) => {
+            const where = Array.isArray(parsed) ? `element ${index}` : 'the object';
+            if (typeof entry === 'string')
+                return entry.trim();
+            if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) {
+                const jobId = entry.jobId;
+                if (typeof jobId === 'string')
+                    return jobId.trim();
+                throw new InputError('job-id', `${where} of the JSON has no string field jobId. Pass the body a documents call returned, such as {"jobId": "..."}.`);
+            }
+            throw new InputError('job-id', `${where} of the JSON is ${JSON.stringify(entry)}, not a job ID or an object with jobId.`);
+        });
+    }
+    else {
+        ids = value.split(/[\s,]+/);
+    }
+    const unique = [...new Set(ids.filter((id) => id !== ''))];
+    for (const id of unique) {
+        if (id === '.' || id === '..')
+            throw new InputError('job-id', `${show(id)} is not a job ID.`);
+        if (hasControlCharacters(id))
+            throw new InputError('job-id', `${show(id)} contains a control character.`);
+        if (id.length > 256)
+            throw new InputError('job-id', `${show(id)} is longer than 256 characters.`);
+    }
+    if (unique.length > MAX_JOB_IDS) {
+        throw new InputError('job-id', `lists ${unique.length} job IDs; at most ${MAX_JOB_IDS} are supported. Watch a time window instead.`);
+    }
+    return unique;
+}
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host.endsWith('.localhost'))
+        return true;
+    if (host === '::1')
+        return true;
+    return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+function parseBaseUrl(text) {
+    const value = text.trim();
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new InputError('base-url', `${show(text)} is not a URL. Use the API's base URL, such as https://ecom.marqo-ep.ai/api/v1.`);
+    }
+    if (url.protocol === 'http:') {
+        if (!isLoopbackHost(url.hostname)) {
+            throw new InputError('base-url', `${show(text)} uses http. The API key must not cross the network unencrypted: use https (plain http is allowed for loopback hosts only).`);
+        }
+    }
+    else if (url.protocol !== 'https:') {
+        throw new InputError('base-url', `${show(text)} uses ${url.protocol.replace(':', '')}. Use an https URL.`);
+    }
+    if (url.username || url.password) {
+        throw new InputError('base-url', 'contains credentials. Remove them; the API key goes in api-key.');
+    }
+    if (url.search || url.hash) {
+        throw new InputError('base-url', `${show(text)} has a query or fragment. Give the base URL only, such as https://ecom.marqo-ep.ai/api/v1.`);
+    }
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+/**
+ * Reads a window bound: an ISO 8601 timestamp, or a duration before `nowMs`. Returns the
+ * timestamp to send in microseconds, and whether it came from a duration.
+ */
+function parseWindowBound(name, text, nowMs) {
+    const value = text.trim();
+    const duration = parseDuration(value);
+    if (duration !== null)
+        return { micros: microsFromMs(nowMs - duration), relative: true };
+    const parsed = parseTimestamp(value);
+    if (parsed === null) {
+        throw new InputError(name, `${show(text)} is neither an ISO 8601 timestamp (2026-03-02T09:15:04Z) nor a duration before now (90s, 45m, 2h, 7d).`);
+    }
+    return { micros: parsed.micros, relative: false };
+}
+function parseSelection(inputs, nowMs) {
+    const jobIdText = inputs['job-id'].trim();
+    const timeFromText = inputs['time-from'].trim();
+    const timeToText = inputs['time-to'].trim();
+    const statusText = inputs.status.trim();
+    if (jobIdText !== '') {
+        const windowInputs = ['time-from', 'time-to', 'status'].filter((name) => inputs[name].trim() !== '');
+        if (windowInputs.length > 0) {
+            throw new InputError('job-id', `cannot be combined with ${windowInputs.join(', ')}. Give job IDs to watch those jobs, or a window (time-from, time-to, status) to watch the jobs in it, not both.`);
+        }
+        const jobIds = parseJobIds(jobIdText);
+        if (jobIds.length === 0)
+            throw new InputError('job-id', `${show(jobIdText)} contains no job ID.`);
+        return { mode: 'ids', jobIds };
+    }
+    const nowMicros = microsFromMs(nowMs);
+    const oldestMicros = microsFromMs(nowMs - MAX_WINDOW_AGE_MS);
+    let timeFrom = null;
+    if (timeFromText !== '') {
+        const bound = parseWindowBound('time-from', timeFromText, nowMs);
+        if (bound.micros < oldestMicros) {
+            throw new InputError('time-from', `${show(timeFromText)} is more than 30 days ago. The Marqo API keeps jobs listable for 30 days: use a later start.`);
+        }
+        if (bound.micros > nowMicros) {
+            throw new InputError('time-from', `${show(timeFromText)} is in the future. Use a start before now.`);
+        }
+        timeFrom = bound.relative ? Math.max(bound.micros, oldestMicros + microsFromMs(WINDOW_AGE_MARGIN_MS)) : bound.micros;
+    }
+    let timeTo = null;
+    if (timeToText !== '') {
+        const bound = parseWindowBound('time-to', timeToText, nowMs);
+        if (bound.micros > nowMicros) {
+            throw new InputError('time-to', `${show(timeToText)} is in the future. Use a time before now, or leave time-to empty for now.`);
+        }
+        timeTo = bound.micros;
+        const start = timeFrom ?? microsFromMs(nowMs - 86_400_000);
+        if (timeTo < start) {
+            const startText = timeFrom === null ? 'the default start, 24 hours ago' : `time-from ${show(timeFromText)}`;
+            throw new InputError('time-to', `${show(timeToText)} is before ${startText}. Use an end after the start.`);
+        }
+    }
+    return {
+        mode: 'window',
+        timeFrom: timeFrom === null ? null : formatTimestamp(timeFrom),
+        timeTo: timeTo === null ? null : formatTimestamp(timeTo),
+        status: statusText === '' ? null : parseStatus('status', statusText),
+    };
+}
+/**
+ * Validates every input and returns the settings, or throws InputError for the first bad
+ * value. `nowMs` is the runner's clock, used for relative window bounds and their limits.
+ */
+function parseSettings(inputs, nowMs) {
+    const apiKey = inputs['api-key'].trim();
+    if (apiKey === '')
+        throw new InputError('api-key', 'is empty. Pass the Marqo API key, for example ${{ secrets.MARQO_API_KEY }}.');
+    if (/[\s\u0000-\u001f\u007f]/.test(apiKey))
+        throw new InputError('api-key', 'contains white space or control characters. Check the secret for a stray line break or space.');
+    const indexName = inputs['index-name'].trim();
+    if (indexName === '')
+        throw new InputError('index-name', 'is empty. Give the name of the Marqo Ecommerce index whose jobs to watch.');
+    if (hasControlCharacters(indexName))
+        throw new InputError('index-name', `${show(indexName)} contains a control character.`);
+    if (indexName === '.' || indexName === '..')
+        throw new InputError('index-name', `${show(indexName)} is not an index name.`);
+    const baseUrl = parseBaseUrl(inputs['base-url']);
+    const selection = parseSelection(inputs, nowMs);
+    const timeoutMs = parsePositiveDuration('timeout', inputs.timeout);
+    const pollIntervalMs = parsePositiveDuration('poll-interval', inputs['poll-interval']);
+    if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
+        throw new InputError('poll-interval', `${show(inputs['poll-interval'])} is shorter than 1s. Use 1s or more, to spare the API.`);
+    }
+    const failOnStatus = inputs['fail-on-status']
+        .split(/[\s,]+/)
+        .filter((text) => text !== '')
+        .map((text) => parseStatus('fail-on-status', text));
+    return {
+        apiKey,
+        indexName,
+        baseUrl,
+        selection,
+        wait: parseBoolean('wait', inputs.wait),
+        timeoutMs,
+        pollIntervalMs,
+        maxFailedItems: parseThreshold('max-failed-items', inputs['max-failed-items'], false),
+        maxConflictItems: parseThreshold('max-conflict-items', inputs['max-conflict-items'], false),
+        maxSkippedItems: parseThreshold('max-skipped-items', inputs['max-skipped-items'], true),
+        failOnStatus: [...new Set(failOnStatus)],
+        failIfNoJobs: parseBoolean('fail-if-no-jobs', inputs['fail-if-no-jobs']),
+        summary: parseBoolean('summary', inputs.summary),
+        commentOnPr: parseBoolean('comment-on-pr', inputs['comment-on-pr']),
+        githubToken: inputs['github-token'].trim(),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/marqo/client.ts
 
 
@@ -32033,286 +32335,6 @@ class MarqoJobsClient {
         const message = error instanceof Error ? error.message : String(error);
         return new TransientError(`network error: ${oneLine(message)}`);
     }
-}
-
-;// CONCATENATED MODULE: ./src/settings.ts
-
-
-const INPUT_NAMES = [
-    'api-key',
-    'index-name',
-    'job-id',
-    'time-from',
-    'time-to',
-    'status',
-    'wait',
-    'timeout',
-    'poll-interval',
-    'max-failed-items',
-    'max-conflict-items',
-    'max-skipped-items',
-    'fail-on-status',
-    'fail-if-no-jobs',
-    'summary',
-    'base-url',
-    'comment-on-pr',
-    'github-token',
-];
-/** An input value that cannot be used; the message names the input, the value and what is expected. */
-class InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Invalid input ${input}: ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
-}
-const MAX_WINDOW_AGE_MS = 30 * 86_400_000;
-// A duration of exactly 30 days would land outside the service's limit by the time the request
-// arrives, so a window start computed from a duration keeps this much room.
-const WINDOW_AGE_MARGIN_MS = 60_000;
-const MIN_POLL_INTERVAL_MS = 1000;
-const MAX_JOB_IDS = 10_000;
-function show(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-    return JSON.stringify(shown);
-}
-function parseBoolean(name, text) {
-    const value = text.trim();
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw new InputError(name, `${show(text)} is not a boolean. Use true or false.`);
-}
-function parsePositiveDuration(name, text) {
-    const value = text.trim();
-    const ms = parseDuration(value);
-    if (ms === null) {
-        const hint = /^\d+(\.\d+)?$/.test(value) ? ` Add a unit, for example ${value}s or ${value}m.` : '';
-        throw new InputError(name, `${show(text)} is not a duration. Use a number with a unit: ms, s, m, h or d (90s, 45m, 2h, 1h30m).${hint}`);
-    }
-    if (ms <= 0)
-        throw new InputError(name, `${show(text)} must be longer than zero.`);
-    return ms;
-}
-/** Parses a threshold; returns null for an empty value where `optional` allows no limit. */
-function parseThreshold(name, text, optional) {
-    const value = text.trim();
-    if (value === '') {
-        if (optional)
-            return null;
-        throw new InputError(name, 'is empty. Use a count such as 0 or 12, or a percentage such as 2%.');
-    }
-    const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(value);
-    if (percent) {
-        const amount = Number(percent[1]);
-        if (amount > 100)
-            throw new InputError(name, `${show(text)} is over 100%. Use a percentage from 0% to 100%.`);
-        return { kind: 'percent', value: amount, text: `${amount}%` };
-    }
-    if (/^\d+$/.test(value))
-        return { kind: 'count', value: Number(value), text: value };
-    const why = /^-/.test(value) ? 'is negative' : 'is not a whole number or a percentage';
-    throw new InputError(name, `${show(text)} ${why}. Use a count of 0 or more (12) or a percentage (2%).`);
-}
-function parseStatus(name, text) {
-    const status = normalizeStatus(text);
-    if (status === null) {
-        throw new InputError(name, `${show(text)} is not a job status. Use one of ${JOB_STATUSES.join(', ')}.`);
-    }
-    return status;
-}
-function hasControlCharacters(text) {
-    return /[\u0000-\u001f\u007f]/.test(text);
-}
-/**
- * Splits the job-id input into IDs. Accepts IDs separated by commas, spaces or new lines, the
- * JSON body of a documents call (`{"jobId": "..."}`), or a JSON array of IDs or such bodies.
- */
-function parseJobIds(text) {
-    const value = text.trim();
-    let ids;
-    if (value.startsWith('{') || value.startsWith('[')) {
-        let parsed;
-        try {
-            parsed = JSON.parse(value);
-        }
-        catch (error) {
-            throw new InputError('job-id', `looks like JSON but does not parse (${error.message}). Give IDs separated by commas, or valid JSON.`);
-        }
-        const entries = Array.isArray(parsed) ? parsed : [parsed];
-        ids = entries.map((entry, index) => {
-            const where = Array.isArray(parsed) ? `element ${index}` : 'the object';
-            if (typeof entry === 'string')
-                return entry.trim();
-            if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) {
-                const jobId = entry.jobId;
-                if (typeof jobId === 'string')
-                    return jobId.trim();
-                throw new InputError('job-id', `${where} of the JSON has no string field jobId. Pass the body a documents call returned, such as {"jobId": "..."}.`);
-            }
-            throw new InputError('job-id', `${where} of the JSON is ${JSON.stringify(entry)}, not a job ID or an object with jobId.`);
-        });
-    }
-    else {
-        ids = value.split(/[\s,]+/);
-    }
-    const unique = [...new Set(ids.filter((id) => id !== ''))];
-    for (const id of unique) {
-        if (id === '.' || id === '..')
-            throw new InputError('job-id', `${show(id)} is not a job ID.`);
-        if (hasControlCharacters(id))
-            throw new InputError('job-id', `${show(id)} contains a control character.`);
-        if (id.length > 256)
-            throw new InputError('job-id', `${show(id)} is longer than 256 characters.`);
-    }
-    if (unique.length > MAX_JOB_IDS) {
-        throw new InputError('job-id', `lists ${unique.length} job IDs; at most ${MAX_JOB_IDS} are supported. Watch a time window instead.`);
-    }
-    return unique;
-}
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host.endsWith('.localhost'))
-        return true;
-    if (host === '::1')
-        return true;
-    return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-function parseBaseUrl(text) {
-    const value = text.trim();
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new InputError('base-url', `${show(text)} is not a URL. Use the API's base URL, such as https://ecom.marqo-ep.ai/api/v1.`);
-    }
-    if (url.protocol === 'http:') {
-        if (!isLoopbackHost(url.hostname)) {
-            throw new InputError('base-url', `${show(text)} uses http. The API key must not cross the network unencrypted: use https (plain http is allowed for loopback hosts only).`);
-        }
-    }
-    else if (url.protocol !== 'https:') {
-        throw new InputError('base-url', `${show(text)} uses ${url.protocol.replace(':', '')}. Use an https URL.`);
-    }
-    if (url.username || url.password) {
-        throw new InputError('base-url', 'contains credentials. Remove them; the API key goes in api-key.');
-    }
-    if (url.search || url.hash) {
-        throw new InputError('base-url', `${show(text)} has a query or fragment. Give the base URL only, such as https://ecom.marqo-ep.ai/api/v1.`);
-    }
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-/**
- * Reads a window bound: an ISO 8601 timestamp, or a duration before `nowMs`. Returns the
- * timestamp to send in microseconds, and whether it came from a duration.
- */
-function parseWindowBound(name, text, nowMs) {
-    const value = text.trim();
-    const duration = parseDuration(value);
-    if (duration !== null)
-        return { micros: microsFromMs(nowMs - duration), relative: true };
-    const parsed = parseTimestamp(value);
-    if (parsed === null) {
-        throw new InputError(name, `${show(text)} is neither an ISO 8601 timestamp (2026-03-02T09:15:04Z) nor a duration before now (90s, 45m, 2h, 7d).`);
-    }
-    return { micros: parsed.micros, relative: false };
-}
-function parseSelection(inputs, nowMs) {
-    const jobIdText = inputs['job-id'].trim();
-    const timeFromText = inputs['time-from'].trim();
-    const timeToText = inputs['time-to'].trim();
-    const statusText = inputs.status.trim();
-    if (jobIdText !== '') {
-        const windowInputs = ['time-from', 'time-to', 'status'].filter((name) => inputs[name].trim() !== '');
-        if (windowInputs.length > 0) {
-            throw new InputError('job-id', `cannot be combined with ${windowInputs.join(', ')}. Give job IDs to watch those jobs, or a window (time-from, time-to, status) to watch the jobs in it, not both.`);
-        }
-        const jobIds = parseJobIds(jobIdText);
-        if (jobIds.length === 0)
-            throw new InputError('job-id', `${show(jobIdText)} contains no job ID.`);
-        return { mode: 'ids', jobIds };
-    }
-    const nowMicros = microsFromMs(nowMs);
-    const oldestMicros = microsFromMs(nowMs - MAX_WINDOW_AGE_MS);
-    let timeFrom = null;
-    if (timeFromText !== '') {
-        const bound = parseWindowBound('time-from', timeFromText, nowMs);
-        if (bound.micros < oldestMicros) {
-            throw new InputError('time-from', `${show(timeFromText)} is more than 30 days ago. The Marqo API keeps jobs listable for 30 days: use a later start.`);
-        }
-        if (bound.micros > nowMicros) {
-            throw new InputError('time-from', `${show(timeFromText)} is in the future. Use a start before now.`);
-        }
-        timeFrom = bound.relative ? Math.max(bound.micros, oldestMicros + microsFromMs(WINDOW_AGE_MARGIN_MS)) : bound.micros;
-    }
-    let timeTo = null;
-    if (timeToText !== '') {
-        const bound = parseWindowBound('time-to', timeToText, nowMs);
-        if (bound.micros > nowMicros) {
-            throw new InputError('time-to', `${show(timeToText)} is in the future. Use a time before now, or leave time-to empty for now.`);
-        }
-        timeTo = bound.micros;
-        const start = timeFrom ?? microsFromMs(nowMs - 86_400_000);
-        if (timeTo < start) {
-            const startText = timeFrom === null ? 'the default start, 24 hours ago' : `time-from ${show(timeFromText)}`;
-            throw new InputError('time-to', `${show(timeToText)} is before ${startText}. Use an end after the start.`);
-        }
-    }
-    return {
-        mode: 'window',
-        timeFrom: timeFrom === null ? null : formatTimestamp(timeFrom),
-        timeTo: timeTo === null ? null : formatTimestamp(timeTo),
-        status: statusText === '' ? null : parseStatus('status', statusText),
-    };
-}
-/**
- * Validates every input and returns the settings, or throws InputError for the first bad
- * value. `nowMs` is the runner's clock, used for relative window bounds and their limits.
- */
-function parseSettings(inputs, nowMs) {
-    const apiKey = inputs['api-key'].trim();
-    if (apiKey === '')
-        throw new InputError('api-key', 'is empty. Pass the Marqo API key, for example ${{ secrets.MARQO_API_KEY }}.');
-    if (/[\s\u0000-\u001f\u007f]/.test(apiKey))
-        throw new InputError('api-key', 'contains white space or control characters. Check the secret for a stray line break or space.');
-    const indexName = inputs['index-name'].trim();
-    if (indexName === '')
-        throw new InputError('index-name', 'is empty. Give the name of the Marqo Ecommerce index whose jobs to watch.');
-    if (hasControlCharacters(indexName))
-        throw new InputError('index-name', `${show(indexName)} contains a control character.`);
-    if (indexName === '.' || indexName === '..')
-        throw new InputError('index-name', `${show(indexName)} is not an index name.`);
-    const baseUrl = parseBaseUrl(inputs['base-url']);
-    const selection = parseSelection(inputs, nowMs);
-    const timeoutMs = parsePositiveDuration('timeout', inputs.timeout);
-    const pollIntervalMs = parsePositiveDuration('poll-interval', inputs['poll-interval']);
-    if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
-        throw new InputError('poll-interval', `${show(inputs['poll-interval'])} is shorter than 1s. Use 1s or more, to spare the API.`);
-    }
-    const failOnStatus = inputs['fail-on-status']
-        .split(/[\s,]+/)
-        .filter((text) => text !== '')
-        .map((text) => parseStatus('fail-on-status', text));
-    return {
-        apiKey,
-        indexName,
-        baseUrl,
-        selection,
-        wait: parseBoolean('wait', inputs.wait),
-        timeoutMs,
-        pollIntervalMs,
-        maxFailedItems: parseThreshold('max-failed-items', inputs['max-failed-items'], false),
-        maxConflictItems: parseThreshold('max-conflict-items', inputs['max-conflict-items'], false),
-        maxSkippedItems: parseThreshold('max-skipped-items', inputs['max-skipped-items'], true),
-        failOnStatus: [...new Set(failOnStatus)],
-        failIfNoJobs: parseBoolean('fail-if-no-jobs', inputs['fail-if-no-jobs']),
-        summary: parseBoolean('summary', inputs.summary),
-        commentOnPr: parseBoolean('comment-on-pr', inputs['comment-on-pr']),
-        githubToken: inputs['github-token'].trim(),
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/schedule.ts
@@ -33057,6 +33079,61 @@ function describeActive(active) {
     return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
 }
 
+;// CONCATENATED MODULE: ./src/engine.ts
+
+
+
+
+/**
+ * Watches the selected jobs and judges them: the part of a run that the GitHub Action and the
+ * command-line tool share. It never throws for API failures; they end up in the verdict.
+ */
+async function watchAndJudge(settings, log, signal) {
+    const deadline = Date.now() + settings.timeoutMs;
+    const client = new MarqoJobsClient({
+        baseUrl: settings.baseUrl,
+        apiKey: settings.apiKey,
+        indexName: settings.indexName,
+        deadline,
+        signal,
+        // Long enough for a slow page of 1,000 jobs, short enough to retry a stalled connection soon.
+        attemptTimeoutMs: Math.min(30_000, Math.max(10_000, 2 * settings.pollIntervalMs)),
+        onRetry: (message) => log.info(message),
+    });
+    try {
+        const watch = await watchJobs({ settings, api: client, log, signal, deadline });
+        return { watch, verdict: judge(watch, settings) };
+    }
+    finally {
+        await client.close();
+    }
+}
+/** Logs what the run will do, in three lines. */
+function logSettings(log, settings) {
+    const selection = settings.selection;
+    const what = selection.mode === 'ids'
+        ? `${selection.jobIds.length} job ID(s)`
+        : `the window ${selection.timeFrom ?? '(last 24 hours)'} to ${selection.timeTo ?? 'now'}${selection.status ? ` with status ${selection.status}` : ''}`;
+    log.info(`Index ${JSON.stringify(settings.indexName)} at ${settings.baseUrl}: ${what}`);
+    log.info(`wait ${settings.wait}, timeout ${formatDuration(settings.timeoutMs)}, poll interval up to ${formatDuration(settings.pollIntervalMs)}`);
+    const skipped = settings.maxSkippedItems?.text ?? 'no limit';
+    log.info(`Thresholds: max-failed-items ${settings.maxFailedItems.text}, max-conflict-items ${settings.maxConflictItems.text}, max-skipped-items ${skipped}, fail-on-status ${settings.failOnStatus.join(',') || 'none'}`);
+}
+const RESULT_TITLES = {
+    passed: 'Marqo jobs passed',
+    pending: 'Marqo jobs are still pending',
+    failed: 'Marqo jobs failed',
+    'timed-out': 'Marqo jobs timed out',
+    cancelled: 'Watching the Marqo jobs was cancelled',
+};
+/** The failure message: a title and every reason, one per line (the first 20, then a count). */
+function failureMessage(verdict) {
+    const lines = verdict.reasons.slice(0, 20).map((reason) => `- ${reason}`);
+    if (verdict.reasons.length > 20)
+        lines.push(`- … and ${verdict.reasons.length - 20} more reasons in the step summary`);
+    return `${RESULT_TITLES[verdict.result]}: ${verdict.reasons.length} reason${verdict.reasons.length === 1 ? '' : 's'}\n${lines.join('\n')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/escape.ts
 // Everything the API returns (document IDs, error types, messages) is data. These helpers make
 // it inert in markdown: it cannot open HTML, start emphasis or a link, split a table cell, or
@@ -33614,9 +33691,6 @@ async function writeReport(path, settings, watch, verdict, generatedAt, redact =
 
 
 
-
-
-
 /** GitHub shows at most 10 annotations of each severity per step; the rest are rolled up. */
 const ANNOTATIONS_PER_SEVERITY = 10;
 /** The runner kills a cancelled step a few seconds after SIGINT; everything is written before then. */
@@ -33698,29 +33772,6 @@ function reportPath() {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     return (0,external_node_path_namespaceObject.join)(directory, `marqo-jobs-report-${stamp}-${(0,external_node_crypto_.randomBytes)(3).toString('hex')}.json`);
 }
-function failureMessage(verdict) {
-    const title = {
-        passed: 'Marqo jobs passed',
-        pending: 'Marqo jobs are still pending',
-        failed: 'Marqo jobs failed',
-        'timed-out': 'Marqo jobs timed out',
-        cancelled: 'Watching the Marqo jobs was cancelled',
-    };
-    const lines = verdict.reasons.slice(0, 20).map((reason) => `- ${reason}`);
-    if (verdict.reasons.length > 20)
-        lines.push(`- … and ${verdict.reasons.length - 20} more reasons in the step summary`);
-    return `${title[verdict.result]}: ${verdict.reasons.length} reason${verdict.reasons.length === 1 ? '' : 's'}\n${lines.join('\n')}`;
-}
-function logSettings(log, settings) {
-    const selection = settings.selection;
-    const what = selection.mode === 'ids'
-        ? `${selection.jobIds.length} job ID(s)`
-        : `the window ${selection.timeFrom ?? '(last 24 hours)'} to ${selection.timeTo ?? 'now'}${selection.status ? ` with status ${selection.status}` : ''}`;
-    log.info(`Index ${JSON.stringify(settings.indexName)} at ${settings.baseUrl}: ${what}`);
-    log.info(`wait ${settings.wait}, timeout ${formatDuration(settings.timeoutMs)}, poll interval up to ${formatDuration(settings.pollIntervalMs)}`);
-    const skipped = settings.maxSkippedItems?.text ?? 'no limit';
-    log.info(`Thresholds: max-failed-items ${settings.maxFailedItems.text}, max-conflict-items ${settings.maxConflictItems.text}, max-skipped-items ${skipped}, fail-on-status ${settings.failOnStatus.join(',') || 'none'}`);
-}
 /** Runs the action: inputs, watch, verdict, report. Every outcome sets every output; every throw fails the step. */
 async function run() {
     // Masked before anything else is logged, so no later line can show it.
@@ -33751,7 +33802,6 @@ async function run() {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    let client = null;
     try {
         let settings;
         try {
@@ -33768,19 +33818,7 @@ async function run() {
             throw error;
         }
         logSettings(log, settings);
-        const startedAt = Date.now();
-        const deadline = startedAt + settings.timeoutMs;
-        client = new MarqoJobsClient({
-            baseUrl: settings.baseUrl,
-            apiKey: settings.apiKey,
-            indexName: settings.indexName,
-            deadline,
-            signal: controller.signal,
-            attemptTimeoutMs: Math.min(30_000, Math.max(10_000, 2 * settings.pollIntervalMs)),
-            onRetry: (message) => log.info(message),
-        });
-        const watch = await watchJobs({ settings, api: client, log, signal: controller.signal, deadline });
-        const verdict = judge(watch, settings);
+        const { watch, verdict } = await watchAndJudge(settings, log, controller.signal);
         await report(log, settings, watch, verdict);
         outputsSet = true;
         if (verdict.result === 'passed' || verdict.result === 'pending') {
@@ -33803,7 +33841,6 @@ async function run() {
     }
     finally {
         finished = true;
-        await client?.close();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
     }

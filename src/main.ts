@@ -2,16 +2,15 @@ import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MarqoJobsClient } from './marqo/client.ts';
 import { INPUT_NAMES, InputError, parseSettings, type RawInputs, type Settings } from './settings.ts';
-import { watchJobs, type WatchResult } from './watch.ts';
-import { judge, type Verdict } from './verdict.ts';
+import type { WatchResult } from './watch.ts';
+import type { Verdict } from './verdict.ts';
+import { failureMessage, logSettings, watchAndJudge } from './engine.ts';
 import { buildSummary } from './report/summary.ts';
 import { escapeMarkdown } from './report/escape.ts';
 import { buildComment, commentMarker } from './report/comment.ts';
 import { buildOutputs, emptyOutputs, writeReport, type Outputs } from './report/outputs.ts';
 import { logSafe, type Logger } from './logger.ts';
-import { formatDuration } from './time.ts';
 
 /** GitHub shows at most 10 annotations of each severity per step; the rest are rolled up. */
 const ANNOTATIONS_PER_SEVERITY = 10;
@@ -103,30 +102,6 @@ function reportPath(): string {
   return join(directory, `marqo-jobs-report-${stamp}-${randomBytes(3).toString('hex')}.json`);
 }
 
-function failureMessage(verdict: Verdict): string {
-  const title: Record<Verdict['result'], string> = {
-    passed: 'Marqo jobs passed',
-    pending: 'Marqo jobs are still pending',
-    failed: 'Marqo jobs failed',
-    'timed-out': 'Marqo jobs timed out',
-    cancelled: 'Watching the Marqo jobs was cancelled',
-  };
-  const lines = verdict.reasons.slice(0, 20).map((reason) => `- ${reason}`);
-  if (verdict.reasons.length > 20) lines.push(`- … and ${verdict.reasons.length - 20} more reasons in the step summary`);
-  return `${title[verdict.result]}: ${verdict.reasons.length} reason${verdict.reasons.length === 1 ? '' : 's'}\n${lines.join('\n')}`;
-}
-
-function logSettings(log: Logger, settings: Settings): void {
-  const selection = settings.selection;
-  const what = selection.mode === 'ids'
-    ? `${selection.jobIds.length} job ID(s)`
-    : `the window ${selection.timeFrom ?? '(last 24 hours)'} to ${selection.timeTo ?? 'now'}${selection.status ? ` with status ${selection.status}` : ''}`;
-  log.info(`Index ${JSON.stringify(settings.indexName)} at ${settings.baseUrl}: ${what}`);
-  log.info(`wait ${settings.wait}, timeout ${formatDuration(settings.timeoutMs)}, poll interval up to ${formatDuration(settings.pollIntervalMs)}`);
-  const skipped = settings.maxSkippedItems?.text ?? 'no limit';
-  log.info(`Thresholds: max-failed-items ${settings.maxFailedItems.text}, max-conflict-items ${settings.maxConflictItems.text}, max-skipped-items ${skipped}, fail-on-status ${settings.failOnStatus.join(',') || 'none'}`);
-}
-
 /** Runs the action: inputs, watch, verdict, report. Every outcome sets every output; every throw fails the step. */
 export async function run(): Promise<void> {
   // Masked before anything else is logged, so no later line can show it.
@@ -154,7 +129,6 @@ export async function run(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  let client: MarqoJobsClient | null = null;
   try {
     let settings: Settings;
     try {
@@ -171,20 +145,7 @@ export async function run(): Promise<void> {
     }
     logSettings(log, settings);
 
-    const startedAt = Date.now();
-    const deadline = startedAt + settings.timeoutMs;
-    client = new MarqoJobsClient({
-      baseUrl: settings.baseUrl,
-      apiKey: settings.apiKey,
-      indexName: settings.indexName,
-      deadline,
-      signal: controller.signal,
-      attemptTimeoutMs: Math.min(30_000, Math.max(10_000, 2 * settings.pollIntervalMs)),
-      onRetry: (message) => log.info(message),
-    });
-
-    const watch: WatchResult = await watchJobs({ settings, api: client, log, signal: controller.signal, deadline });
-    const verdict = judge(watch, settings);
+    const { watch, verdict } = await watchAndJudge(settings, log, controller.signal);
     await report(log, settings, watch, verdict);
     outputsSet = true;
 
@@ -202,7 +163,6 @@ export async function run(): Promise<void> {
     core.setFailed(log.clean(`Unexpected error: ${message}`));
   } finally {
     finished = true;
-    await client?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

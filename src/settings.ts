@@ -27,6 +27,29 @@ export const INPUT_NAMES = [
 
 export type InputName = (typeof INPUT_NAMES)[number];
 
+/**
+ * The default of every optional input, as action.yml declares it; the command-line tool uses
+ * them too. A test keeps the two in step.
+ */
+export const INPUT_DEFAULTS: Record<Exclude<InputName, 'api-key' | 'index-name'>, string> = {
+  'job-id': '',
+  'time-from': '',
+  'time-to': '',
+  status: '',
+  wait: 'true',
+  timeout: '30m',
+  'poll-interval': '5s',
+  'max-failed-items': '0',
+  'max-conflict-items': '0',
+  'max-skipped-items': '',
+  'fail-on-status': 'CANCELLED',
+  'fail-if-no-jobs': 'false',
+  summary: 'true',
+  'base-url': 'https://ecom.marqo-ep.ai/api/v1',
+  'comment-on-pr': 'false',
+  'github-token': '${{ github.token }}',
+};
+
 /** A limit on summed item counts: an absolute count, or a percentage of all items. */
 export interface Threshold {
   kind: 'count' | 'percent';

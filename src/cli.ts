@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { INPUT_DEFAULTS, InputError, parseSettings, type InputName, type RawInputs } from './settings.ts';
+import { failureMessage, logSettings, watchAndJudge } from './engine.ts';
+import { buildTextSummary } from './report/text.ts';
+import { buildOutputs, writeReport } from './report/outputs.ts';
+import { logSafe, type Logger } from './logger.ts';
+
+/** Exit codes: 0 passed or pending, 1 a failed gate, a timeout or a cancellation, 2 bad usage. */
+export const EXIT_PASSED = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** The inputs the command line takes as flags of the same name; the API key comes from MARQO_API_KEY. */
+const FLAG_INPUTS = [
+  'index-name',
+  'job-id',
+  'time-from',
+  'time-to',
+  'status',
+  'wait',
+  'timeout',
+  'poll-interval',
+  'max-failed-items',
+  'max-conflict-items',
+  'max-skipped-items',
+  'fail-on-status',
+  'fail-if-no-jobs',
+  'base-url',
+] as const satisfies readonly InputName[];
+
+const HELP = `Usage: marqo-ecom-jobs --index-name NAME [--job-id IDS | --time-from WHEN] [options]
+
+Waits for the jobs of a Marqo Ecommerce index to reach a terminal status and
+exits 1 when failed items, conflicts or job statuses exceed the limits.
+The API key is read from the MARQO_API_KEY environment variable.
+
+Selection:
+  --index-name NAME          index whose jobs are watched (required)
+  --job-id IDS               job IDs separated by commas, spaces or new lines, or the JSON
+                             body of a documents call; "-" reads them from standard input
+  --time-from WHEN           window start: ISO 8601 timestamp or a duration before now
+                             (90s, 45m, 2h, 7d); default: the last 24 hours
+  --time-to WHEN             window end, same forms; default: now
+  --status STATUS            only window jobs with this status (PENDING, IN_PROGRESS,
+                             COMPLETED, FAILED, CONFLICT, CANCELLED); default: all
+
+Waiting:
+  --wait true|false          poll until every job is terminal (default: ${INPUT_DEFAULTS.wait})
+  --no-wait                  same as --wait false: judge one snapshot
+  --timeout DURATION         one deadline for the whole wait (default: ${INPUT_DEFAULTS.timeout})
+  --poll-interval DURATION   longest pause between two polls (default: ${INPUT_DEFAULTS['poll-interval']})
+
+Limits:
+  --max-failed-items N|P%    failed items allowed, a count or a percentage of all items (default: ${INPUT_DEFAULTS['max-failed-items']})
+  --max-conflict-items N|P%  items skipped by version conflicts allowed (default: ${INPUT_DEFAULTS['max-conflict-items']})
+  --max-skipped-items N|P%   skipped items allowed (default: no limit)
+  --fail-on-status LIST      comma-separated statuses that fail the run (default: ${INPUT_DEFAULTS['fail-on-status']})
+  --fail-if-no-jobs true|false  fail when the window contains no job (default: ${INPUT_DEFAULTS['fail-if-no-jobs']})
+
+Output:
+  --report FILE              write the JSON report (settings, window, verdict, every job) to FILE
+  --base-url URL             API base URL, https except for loopback hosts
+                             (default: ${INPUT_DEFAULTS['base-url']})
+  -h, --help                 print this help
+
+Durations are a number with a unit: ms, s, m, h or d (1h30m). Exit status: 0 passed
+or pending, 1 failed, timed out or cancelled, 2 invalid usage.
+`;
+
+/** Writes the log to standard error, so standard output carries only the summary. */
+class TerminalLogger implements Logger {
+  private readonly secret: string;
+  constructor(secret: string) {
+    this.secret = secret;
+  }
+  private line(prefix: string, message: string): void {
+    const text = this.secret ? message.split(this.secret).join('***') : message;
+    const time = new Date().toISOString().slice(11, 19);
+    process.stderr.write(`${time} ${prefix}${logSafe(text)}\n`);
+  }
+  info(message: string): void {
+    this.line('', message);
+  }
+  warning(message: string): void {
+    this.line('warning: ', message);
+  }
+  error(message: string): void {
+    this.line('error: ', message);
+  }
+  debug(message: string): void {
+    if (process.env.MARQO_JOBS_DEBUG) this.line('debug: ', message);
+  }
+  async group<T>(name: string, work: () => Promise<T>): Promise<T> {
+    this.line('== ', name);
+    return work();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Runs the command line with `argv` (without node and the script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+    'no-wait': { type: 'boolean' },
+    report: { type: 'string' },
+  };
+  for (const name of FLAG_INPUTS) options[name] = { type: 'string' };
+  try {
+    values = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
+  } catch (error) {
+    process.stderr.write(`marqo-ecom-jobs: ${error instanceof Error ? error.message : String(error)}\nRun marqo-ecom-jobs --help for the flags.\n`);
+    return EXIT_USAGE;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return EXIT_PASSED;
+  }
+
+  const apiKey = process.env.MARQO_API_KEY ?? '';
+  const inputs: RawInputs = { ...INPUT_DEFAULTS, 'api-key': apiKey, 'index-name': '', 'comment-on-pr': 'false', 'github-token': '', summary: 'true' };
+  for (const name of FLAG_INPUTS) {
+    const value = values[name];
+    if (typeof value === 'string') inputs[name] = value;
+  }
+  if (values['no-wait']) inputs.wait = 'false';
+  if (inputs['job-id'] === '-') inputs['job-id'] = await readStdin();
+
+  let settings;
+  try {
+    settings = parseSettings(inputs, Date.now());
+  } catch (error) {
+    if (error instanceof InputError) {
+      let message = error.message.replace(`Invalid input ${error.input}`, `Invalid --${error.input}`);
+      if (error.input === 'api-key') {
+        message = apiKey.trim() === '' ? 'MARQO_API_KEY is not set. Export the Marqo API key in it, for example from your CI secret store.' : error.message.replace('Invalid input api-key', 'Invalid MARQO_API_KEY');
+      }
+      process.stderr.write(`marqo-ecom-jobs: ${message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+
+  const log = new TerminalLogger(apiKey);
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    logSettings(log, settings);
+    const { watch, verdict } = await watchAndJudge(settings, log, controller.signal);
+    const reportFile = typeof values.report === 'string' ? values.report : '';
+    if (reportFile) {
+      await writeReport(reportFile, settings, watch, verdict, Date.now(), (text) => (apiKey ? text.split(apiKey).join('***') : text));
+      log.info(`Report written to ${reportFile}`);
+    }
+    process.stdout.write(buildTextSummary(settings, watch, verdict, Date.now()));
+    const outputs = buildOutputs(watch, verdict, reportFile);
+    log.info(`result=${outputs.result} failed-items=${outputs['failed-items']} conflict-items=${outputs['conflict-items']} skipped-items=${outputs['skipped-items']}`);
+    if (verdict.result === 'passed' || verdict.result === 'pending') return EXIT_PASSED;
+    log.error(failureMessage(verdict).split('\n')[0] ?? verdict.result);
+    return EXIT_FAILED;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`marqo-ecom-jobs: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  return EXIT_FAILED;
+});
