@@ -9,6 +9,8 @@ export const modules = {
 /* harmony export */   upsertPullRequestComment: () => (/* binding */ upsertPullRequestComment)
 /* harmony export */ });
 /* unused harmony export pullRequestOf */
+/** Longest wait for one GitHub API response, so that a comment cannot hold up the step for long. */
+const REQUEST_TIMEOUT_MS = 30_000;
 /** The pull request the event belongs to, or null for events without one. */
 function pullRequestOf(eventName, payload, repository) {
     const [owner, repo] = (repository ?? '').split('/');
@@ -32,6 +34,8 @@ function statusOf(error) {
  */
 async function upsertPullRequestComment(options) {
     const { log } = options;
+    const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    let lastSignal = null;
     try {
         // Loaded here so that runs without a pull-request comment never pay for Octokit.
         const github = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
@@ -46,6 +50,11 @@ async function upsertPullRequestComment(options) {
             return null;
         }
         const octokit = github.getOctokit(options.token);
+        // Set in a hook because paginate drops the request options of a call; each page gets its own deadline.
+        octokit.hook.before('request', (request) => {
+            lastSignal = AbortSignal.timeout(timeoutMs);
+            request.request = { ...request.request, signal: lastSignal };
+        });
         const comments = await octokit.paginate(octokit.rest.issues.listComments, {
             owner: target.owner,
             repo: target.repo,
@@ -64,8 +73,13 @@ async function upsertPullRequestComment(options) {
     }
     catch (error) {
         const status = statusOf(error);
-        if (status === 403 || status === 404) {
-            log.warning(`The pull-request comment was not posted: the token may not write comments here (status ${status}), as with pull requests from forks. Give the job "permissions: pull-requests: write", or set comment-on-pr to false.`);
+        if (lastSignal?.aborted) {
+            log.warning(`The pull-request comment was not posted: the GitHub API did not respond within ${timeoutMs / 1000} s.`);
+        }
+        else if (status === 403 || status === 404) {
+            // GitHub's message tells a missing permission apart from a secondary rate limit, which is also a 403.
+            const message = error instanceof Error ? `: ${error.message}` : '';
+            log.warning(`The pull-request comment was not posted: the token may not write comments here (status ${status}${message}), as with pull requests from forks. Give the job "permissions: pull-requests: write", or set comment-on-pr to false.`);
         }
         else {
             log.warning(`The pull-request comment was not posted: ${error instanceof Error ? error.message : String(error)}`);

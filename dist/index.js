@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(309);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9123);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 309:
+/***/ 9123:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31801,9 +31801,25 @@ function parseStatus(name, text) {
 function hasControlCharacters(text) {
     return /[\u0000-\u001f\u007f]/.test(text);
 }
+/** Parses text with one JSON value on each non-empty line. Returns null when a line is not JSON or there are fewer than two. */
+function parseJsonLines(text) {
+    const values = [];
+    for (const line of text.split(/\r?\n/)) {
+        if (line.trim() === '')
+            continue;
+        try {
+            values.push(JSON.parse(line));
+        }
+        catch {
+            return null;
+        }
+    }
+    return values.length > 1 ? values : null;
+}
 /**
  * Splits the job-id input into IDs. Accepts IDs separated by commas, spaces or new lines, the
- * JSON body of a documents call (`{"jobId": "..."}`), or a JSON array of IDs or such bodies.
+ * JSON body of a documents call (`{"jobId": "..."}`), one such body per line, or a JSON array of
+ * IDs or such bodies.
  */
 function parseJobIds(text) {
     const value = text.trim();
@@ -31814,7 +31830,10 @@ function parseJobIds(text) {
             parsed = JSON.parse(value);
         }
         catch (error) {
-            throw new InputError('job-id', `looks like JSON but does not parse (${error.message}). Give IDs separated by commas, or valid JSON.`);
+            // A shell loop of documents calls collects one response body per line.
+            parsed = parseJsonLines(value);
+            if (parsed === null)
+                throw new InputError('job-id', `${show(value)} looks like JSON but does not parse (${error.message}). Give IDs separated by commas, or valid JSON.`);
         }
         const entries = Array.isArray(parsed) ? parsed : [parsed];
         ids = entries.map((entry, index) => {
@@ -31903,7 +31922,9 @@ function parseSelection(inputs, nowMs) {
     if (jobIdText !== '') {
         const windowInputs = ['time-from', 'time-to', 'status'].filter((name) => inputs[name].trim() !== '');
         if (windowInputs.length > 0) {
-            throw new InputError('job-id', `cannot be combined with ${windowInputs.join(', ')}. Give job IDs to watch those jobs, or a window (time-from, time-to, status) to watch the jobs in it, not both.`);
+            const values = windowInputs.map((name) => show(inputs[name].trim())).join(', ');
+            const setTo = windowInputs.length === 1 ? `which is set to ${values}` : `which are set to ${values}`;
+            throw new InputError('job-id', `${show(jobIdText)} cannot be combined with ${windowInputs.join(', ')}, ${setTo}. Give job IDs to watch those jobs, or a window (time-from, time-to, status) to watch the jobs in it, not both.`);
         }
         const jobIds = parseJobIds(jobIdText);
         if (jobIds.length === 0)
@@ -32002,6 +32023,8 @@ const MAX_INVALID_RESPONSES = 3;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_CAP_MS = 30_000;
 const MAX_REDIRECTS = 3;
+/** Time kept for the last attempt when a backoff pause is shortened to fit before the deadline. */
+const LAST_ATTEMPT_MS = 1000;
 /** A call to the jobs API that did not return data. Its message never contains the API key. */
 class ApiError extends Error {
     kind;
@@ -32206,11 +32229,18 @@ class MarqoJobsClient {
             if (attempt >= MAX_ATTEMPTS) {
                 throw new ApiError('retries-exhausted', `gave up after ${attempt} attempts; the last one failed: ${problem.message}`);
             }
-            const pause = problem.retryAfterMs ?? backoffMs(attempt, this.random);
+            let pause = problem.retryAfterMs ?? backoffMs(attempt, this.random);
             const left = this.options.deadline - this.now();
             if (pause >= left) {
-                const why = problem.retryAfterMs === null ? 'the next retry' : `the Retry-After of ${Math.ceil(pause / 1000)} s`;
-                throw new ApiError('deadline', `${problem.message}; ${why} would pass the timeout`);
+                // A backoff pause is shortened so that one last attempt starts before the deadline, which
+                // keeps a call from giving up long before the timeout. A Retry-After is never shortened.
+                if (problem.retryAfterMs === null && left > LAST_ATTEMPT_MS) {
+                    pause = left - LAST_ATTEMPT_MS;
+                }
+                else {
+                    const why = problem.retryAfterMs === null ? 'the next retry' : `the Retry-After of ${Math.ceil(pause / 1000)} s`;
+                    throw new ApiError('deadline', `${problem.message}; ${why} would pass the timeout`);
+                }
             }
             this.options.onRetry?.(`Retrying GET ${shownPath} in ${(pause / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS}): ${problem.message}`);
             await sleep(pause, this.options.signal);
@@ -32313,7 +32343,17 @@ class MarqoJobsClient {
         catch (error) {
             if (error instanceof ApiError)
                 throw error;
-            throw this.classify(error, timeout, timeoutMs);
+            const failure = this.classify(error, timeout, timeoutMs);
+            // A 2xx body that ends before its Content-Length is a response that is not the documented
+            // JSON, so it counts toward MAX_INVALID_RESPONSES like the other malformed bodies.
+            const code = errorCode(error);
+            const timedOut = timeout.aborted || code === 'UND_ERR_BODY_TIMEOUT';
+            if (failure instanceof TransientError && !timedOut && response.statusCode >= 200 && response.statusCode < 300) {
+                const expected = Number.isFinite(declared) ? `${declared} bytes` : 'a complete body';
+                const of = Number.isFinite(declared) ? ` of ${declared}` : '';
+                throw new TransientError(`status ${response.statusCode} with a truncated body (${size} bytes${of}, then the connection closed)`, null, new ResponseFormatError('body', expected, `${size} bytes`));
+            }
+            throw failure;
         }
         return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks, size) };
     }
@@ -32347,7 +32387,9 @@ const NEAR_DONE_PERCENT = 90;
  * Chooses the pause before the next poll. Pauses start short, so quick jobs are seen at once,
  * and grow by half each poll up to the poll interval. When every active job has an estimated
  * end, the next poll lands just after the last of them; past that estimate, pauses double
- * again from 500 ms. The result never exceeds the poll interval.
+ * again from 500 ms. Without such estimates, pauses stay at most 1 s while every active job is
+ * near its end, and at most the largest estimatedTimeMinutes when every active job reports one.
+ * The result never exceeds the poll interval.
  */
 function nextPauseMs(input) {
     const ceiling = input.pollIntervalMs;
@@ -32362,11 +32404,17 @@ function nextPauseMs(input) {
         }
         return clamp(500 * 2 ** input.overdueStreak, MIN_PAUSE_MS, ceiling);
     }
-    const nearDone = input.active.some((job) => (job.progressPercentage !== null && job.progressPercentage >= NEAR_DONE_PERCENT) ||
+    // The verdict waits for the last job, so one job near its end among others far from it is no
+    // reason to poll every second.
+    const nearDone = input.active.every((job) => (job.progressPercentage !== null && job.progressPercentage >= NEAR_DONE_PERCENT) ||
         job.estimatedTimeMinutes === 0);
     if (nearDone)
         return clamp(Math.min(warmUp, FIRST_PAUSE_MS), MIN_PAUSE_MS, ceiling);
-    return clamp(warmUp, MIN_PAUSE_MS, ceiling);
+    const minutes = input.active.map((job) => job.estimatedTimeMinutes);
+    const untilEstimate = minutes.every((value) => value !== null)
+        ? Math.max(FIRST_PAUSE_MS, Math.max(...minutes) * 60_000)
+        : Number.POSITIVE_INFINITY;
+    return clamp(Math.min(warmUp, untilEstimate), MIN_PAUSE_MS, ceiling);
 }
 function clamp(value, low, high) {
     return Math.round(Math.min(high, Math.max(Math.min(low, high), value)));
@@ -32419,9 +32467,13 @@ const silentLogger = {
 const LIST_LIMIT = 1000;
 /** A job that answers 404 may be too new to be listed; it is asked again for this long. */
 const NOT_FOUND_GRACE_MS = 10_000;
+/** The error of an active job that has answered 404 so far, within NOT_FOUND_GRACE_MS. */
+const NOT_FOUND_YET = 'not found yet';
 const NOT_FOUND_RETRY_MS = 2000;
 const CONCURRENCY = 4;
 const HEARTBEAT_MS = 60_000;
+/** The last poll is made this long before the deadline, so that its response arrives in time. */
+const LAST_POLL_LEAD_MS = 500;
 // Beyond this many jobs, progress is logged as one line per poll, not one line per job.
 const PER_JOB_PROGRESS_LIMIT = 20;
 // Jobs created before this age are polled one by one: a list call for them could cross the
@@ -32495,7 +32547,7 @@ class Watcher {
     jobs = new Map();
     progress = new Map();
     notFoundSince = new Map();
-    indexChecked = false;
+    indexCheck = null;
     listPolling = true;
     polls = 0;
     lastLogAt;
@@ -32636,12 +32688,20 @@ class Watcher {
         let unread = 0;
         let page = first;
         let calls = 1;
+        let previousCursor = Number.POSITIVE_INFINITY;
+        let timeToIgnored = false;
         while (page.jobs.length < page.total && page.jobs.length > 0) {
             let oldest = Number.POSITIVE_INFINITY;
             let newest = Number.NEGATIVE_INFINITY;
             for (const job of page.jobs) {
                 oldest = Math.min(oldest, job.createdAtMicros);
                 newest = Math.max(newest, job.createdAtMicros);
+            }
+            // A page with a job after the requested timeTo comes from a service that ignores timeTo,
+            // which would return the same page forever. Its unread jobs are counted below.
+            if (newest > previousCursor) {
+                timeToIgnored = true;
+                break;
             }
             let cursor;
             if (oldest === newest) {
@@ -32660,6 +32720,7 @@ class Watcher {
             }
             if (fromMicros !== null && cursor < fromMicros)
                 break;
+            previousCursor = cursor;
             page = await this.list({ timeFrom: window.timeFrom, timeTo: formatTimestamp(cursor), status, limit: LIST_LIMIT });
             calls += 1;
             add(page);
@@ -32668,7 +32729,10 @@ class Watcher {
         if (calls > 1)
             this.log.info(`Read ${seen.size} job(s) of the window in ${calls} list calls`);
         if (window.unread > 0) {
-            this.log.warning(`${window.unread} job(s) of the window could not be read: more jobs share one createdAt than the list endpoint returns in a call`);
+            const reason = timeToIgnored
+                ? 'the list endpoint returned jobs created after the requested timeTo, so the window could not be paged'
+                : 'more jobs share one createdAt than the list endpoint returns in a call';
+            this.log.warning(`${window.unread} job(s) of the window could not be read: ${reason}`);
         }
         // Newest first, as the service lists them.
         const ordered = [...seen.values()].sort((a, b) => b.createdAtMicros - a.createdAtMicros);
@@ -32705,6 +32769,12 @@ class Watcher {
             const remaining = this.deadline - this.now();
             if (remaining <= 0)
                 return 'timed-out';
+            // The poll made LAST_POLL_LEAD_MS before the deadline was the last one. Polling again would
+            // start at once, and so would every poll after it until the deadline, so the rest is waited out.
+            if (remaining <= LAST_POLL_LEAD_MS) {
+                await watch_sleep(remaining, this.signal);
+                return this.signal.aborted ? 'cancelled' : 'timed-out';
+            }
             const active = [...this.jobs.values()].filter((watched) => watched.phase === 'active');
             const estimates = active.map((watched) => ({
                 etaAt: this.progress.get(watched.jobId)?.eta() ?? null,
@@ -32723,7 +32793,7 @@ class Watcher {
                 : null;
             // The last poll happens just before the deadline rather than after it. A long pause is
             // slept in pieces so the log still gets a line a minute.
-            const wakeAt = this.now() + Math.max(0, Math.min(pause, remaining - 500));
+            const wakeAt = this.now() + Math.max(0, Math.min(pause, remaining - LAST_POLL_LEAD_MS));
             while (this.now() < wakeAt && !this.signal.aborted) {
                 await watch_sleep(Math.min(wakeAt - this.now(), HEARTBEAT_MS), this.signal);
                 if (this.now() < wakeAt)
@@ -32785,39 +32855,54 @@ class Watcher {
         await this.fetchEach([...toFetch, ...unknown]);
     }
     /**
-     * Reads the active jobs with one list call over the span of their createdAt, which costs one
-     * request instead of one per job. Returns the IDs it covered; the rest are read one by one.
+     * Reads the active jobs with list calls over the span of their createdAt, which costs one
+     * request per page instead of one per job. When the span contains more jobs than a page, the next
+     * page starts at the newest active job not read yet, for as long as each page reads at least
+     * two active jobs. Returns the IDs it covered; the rest are read one by one.
      */
     async pollByList(known) {
         const covered = new Set();
-        let oldest = Number.POSITIVE_INFINITY;
-        let newest = Number.NEGATIVE_INFINITY;
-        for (const watched of known) {
-            const created = watched.job.createdAtMicros;
-            oldest = Math.min(oldest, created);
-            newest = Math.max(newest, created);
-        }
+        // Newest first, the order of the list endpoint.
+        const byAge = known
+            .map((watched) => ({ watched, created: watched.job.createdAtMicros }))
+            .sort((a, b) => b.created - a.created);
+        const oldest = byAge[byAge.length - 1]?.created ?? 0;
         if (!this.listPolling || oldest < microsFromMs(this.now() - MAX_LIST_AGE_MS))
             return covered;
-        let list;
-        try {
-            list = await this.api.listJobs({ timeFrom: formatTimestamp(oldest), timeTo: formatTimestamp(newest), limit: LIST_LIMIT });
-        }
-        catch (error) {
-            if (error instanceof ApiError && ['cancelled', 'deadline', 'unauthorized', 'not-found'].includes(error.kind)) {
-                throw this.escalate(error, 'list');
-            }
-            // A failed list call is not fatal here: the jobs are read one by one instead.
-            this.log.info(`Listing the active jobs failed, so they are read one by one this time: ${error instanceof Error ? error.message : String(error)}`);
-            return covered;
-        }
         const wanted = new Map(known.map((watched) => [watched.jobId, watched]));
-        for (const job of list.jobs) {
-            const watched = wanted.get(job.jobId);
-            if (watched) {
-                this.apply(watched, job, false);
-                covered.add(job.jobId);
+        let timeTo = Number.POSITIVE_INFINITY;
+        for (;;) {
+            const newestLeft = byAge.find((entry) => !covered.has(entry.watched.jobId));
+            // No page can make progress when the newest job left was due on the last one: more jobs
+            // share its createdAt than a page contains, or the list omits it. The rest are read one by one.
+            if (newestLeft === undefined || newestLeft.created >= timeTo)
+                break;
+            timeTo = newestLeft.created;
+            let list;
+            try {
+                list = await this.api.listJobs({ timeFrom: formatTimestamp(oldest), timeTo: formatTimestamp(timeTo), limit: LIST_LIMIT });
             }
+            catch (error) {
+                if (error instanceof ApiError && ['cancelled', 'deadline', 'unauthorized', 'not-found'].includes(error.kind)) {
+                    throw this.escalate(error, 'list');
+                }
+                // A failed list call is not fatal here: the jobs it would have read are read one by one instead.
+                this.log.info(`Listing the active jobs failed, so they are read one by one this time: ${error instanceof Error ? error.message : String(error)}`);
+                return covered;
+            }
+            let read = 0;
+            for (const job of list.jobs) {
+                const watched = wanted.get(job.jobId);
+                if (watched && !covered.has(job.jobId)) {
+                    this.apply(watched, job, false);
+                    covered.add(job.jobId);
+                    read += 1;
+                }
+            }
+            // A page that read fewer than two active jobs saved no request over reading them one by one
+            // and cost far more bytes, so paging stops there.
+            if (list.jobs.length >= list.total || read < 2)
+                break;
         }
         // When the span holds so many other jobs that the page misses nearly all active ones, a list
         // call saves nothing over reading each job, so polling goes on without it.
@@ -32852,10 +32937,12 @@ class Watcher {
             const since = this.notFoundSince.get(watched.jobId) ?? this.now();
             this.notFoundSince.set(watched.jobId, since);
             if (this.now() - since >= NOT_FOUND_GRACE_MS) {
-                this.markUnreadable(watched, `job not found in index ${JSON.stringify(this.settings.indexName)} (the API answered 404 for ${formatDuration(this.now() - since)}). Check job-id and index-name.`);
+                // The message names the grace period, not the time each job took, so that the verdict
+                // gives all the jobs not found one reason.
+                this.markUnreadable(watched, `job not found in index ${JSON.stringify(this.settings.indexName)} (the API answered 404 for ${formatDuration(NOT_FOUND_GRACE_MS)}). Check job-id and index-name.`);
             }
             else if (watched.error === null) {
-                watched.error = 'not found yet';
+                watched.error = NOT_FOUND_YET;
                 this.info(`Job ${shortId(watched.jobId)}: not found yet, asking again for up to ${NOT_FOUND_GRACE_MS / 1000} s (a new job may not be listed at once)`);
             }
             return;
@@ -32864,10 +32951,12 @@ class Watcher {
     }
     /** Tells an unknown index from an unknown job, as a job's 404 does not say which. */
     async checkIndex() {
-        if (this.indexChecked)
-            return;
-        await this.list({ limit: 1 });
-        this.indexChecked = true;
+        // Jobs that answer 404 together share one list call; a check that failed is made again.
+        this.indexCheck ??= this.list({ limit: 1 }).then(() => undefined, (error) => {
+            this.indexCheck = null;
+            throw error;
+        });
+        await this.indexCheck;
     }
     /** After the snapshot, asks again for jobs that answered 404, for as long as a new job may take to appear. */
     async settleNotFound() {
@@ -32939,6 +33028,7 @@ function parseMicros(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/verdict.ts
+
 
 // Jobs named in one reason before the rest are counted, to keep messages readable.
 const IDS_PER_REASON = 10;
@@ -33054,6 +33144,15 @@ function judge(watch, settings) {
     else if (watch.outcome === 'timed-out' && active.length > 0) {
         result = 'timed-out';
         reasons.unshift(`${plural(active.length, 'job')} still active when the timeout of ${formatDuration(settings.timeoutMs)} passed: ${describeActive(active)}`);
+        // Why the last read of a job failed, such as a refused connection, is often why it timed out.
+        const lastErrors = new Map();
+        for (const watched of active) {
+            if (watched.error === null || watched.error === NOT_FOUND_YET)
+                continue;
+            lastErrors.set(watched.error, [...(lastErrors.get(watched.error) ?? []), watched]);
+        }
+        for (const [error, group] of lastErrors)
+            reasons.push(`the last read of ${plural(group.length, 'job')} failed (${listIds(group)}): ${error}`);
     }
     else if (reasons.length > 0) {
         result = 'failed';
@@ -33072,7 +33171,7 @@ function isEndStatus(status) {
 }
 function describeActive(active) {
     const shown = active.slice(0, IDS_PER_REASON).map((watched) => {
-        const status = watched.job?.jobStatus ?? 'not found';
+        const status = watched.job?.jobStatus ?? (watched.error === NOT_FOUND_YET ? 'not found' : 'not read');
         return `${watched.jobId} (${status})`;
     });
     const rest = active.length - shown.length;
@@ -33180,6 +33279,7 @@ function truncate(text, max) {
 
 
 
+
 /** GitHub rejects a step summary over 1 MiB; this leaves room for the notes about what was left out. */
 const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
 // Tables and ID lists longer than this go in a collapsible section.
@@ -33230,9 +33330,18 @@ function progressOf(job) {
         return job.progressPercentage;
     return job.totalItems === 0 ? 0 : (job.processedItems / job.totalItems) * 100;
 }
+/** The service's estimate of the time an active job still needs, as a suffix of its duration. */
+function timeLeft(job) {
+    if (job.jobStatus === null || isTerminal(job.jobStatus) || job.estimatedTimeMinutes === null)
+        return '';
+    return `, about ${formatDuration(job.estimatedTimeMinutes * 60_000)} left`;
+}
 function statusCell(watched) {
-    if (watched.job === null)
-        return watched.phase === 'unreadable' ? 'could not be read' : 'not found yet';
+    if (watched.job === null) {
+        if (watched.phase === 'unreadable')
+            return 'could not be read';
+        return watched.error === NOT_FOUND_YET ? 'not found yet' : 'not read';
+    }
     if (watched.job.jobStatus === null)
         return `unknown: ${code(truncate(watched.job.rawStatus, 40))}`;
     return watched.job.jobStatus;
@@ -33330,7 +33439,7 @@ function buildSummary(input) {
     tail.push('| Input | Limit | Actual | |');
     tail.push('|---|---:|---:|---|');
     for (const check of verdict.thresholds) {
-        const limit = check.limitText === null ? 'no limit' : check.limitText.endsWith('%') ? `${check.limitText} (${Math.floor(check.limitItems ?? 0)} items)` : check.limitText;
+        const limit = check.limitText === null ? 'no limit' : check.limitText.endsWith('%') ? `${check.limitText} (${summary_plural(Math.floor(check.limitItems ?? 0), 'item')})` : check.limitText;
         tail.push(`| \`${check.input}\` | ${limit} | ${number(check.actual)} | ${check.exceeded ? '❌ exceeded' : '✅'} |`);
     }
     const failOn = settings.failOnStatus.length > 0 ? settings.failOnStatus.join(', ') : 'none';
@@ -33381,7 +33490,7 @@ function buildJobTable(jobs, now, budget, reportNote) {
     for (const watched of ordered) {
         const job = watched.job;
         const row = job
-            ? `| ${code(truncate(watched.jobId, 100))} | ${escapeMarkdown(truncate(job.jobType || '-', 40))} | ${statusCell(watched)} | ${itemsCell(job)} | ${progressBar(progressOf(job))} | ${jobDuration(job, now)} |`
+            ? `| ${code(truncate(watched.jobId, 100))} | ${escapeMarkdown(truncate(job.jobType || '-', 40))} | ${statusCell(watched)} | ${itemsCell(job)} | ${progressBar(progressOf(job))} | ${jobDuration(job, now)}${timeLeft(job)} |`
             : `| ${code(truncate(watched.jobId, 100))} | - | ${statusCell(watched)} | - | - | - |`;
         section.add(row);
     }
@@ -33412,6 +33521,8 @@ function buildGroups(title, groups, budget, reportNote, extra) {
     if (groups.length === 0)
         return '';
     const perGroup = Math.max(512, budget / groups.length);
+    // A few IDs in all are shown open; more stay folded so the sections after them remain in view.
+    const idCount = groups.reduce((sum, group) => sum + group.ids.length, 0);
     let used = 0;
     const parts = [`### ${title}\n`];
     let omittedGroups = 0;
@@ -33422,7 +33533,7 @@ function buildGroups(title, groups, budget, reportNote, extra) {
         }
         const ids = group.ids.length > 0 ? idList(group.ids, perGroup, reportNote) : '_No document IDs listed._';
         const label = `${code(truncate(group.key, 120))}: ${summary_plural(group.count, 'item')}${extra(group)}`;
-        const block = details(label, ids, groups.length === 1 && group.ids.length <= COLLAPSE_AFTER);
+        const block = details(label, ids, idCount <= COLLAPSE_AFTER);
         used += bytes(block);
         parts.push(block);
     }
@@ -33486,31 +33597,64 @@ function buildSkipped(jobs, budget, reportNote) {
 
 
 
+
 /** GitHub rejects a comment body over 65,536 characters; this leaves room for the closing lines. */
 const COMMENT_LIMIT_CHARS = 60_000;
 const FAILED_IDS_PER_JOB = 10;
 const comment_MAX_REASONS = 20;
+/** Characters of escaped reasons; an escaped character can take six, so a count of reasons alone bounds nothing. */
+const REASONS_BUDGET_CHARS = 20_000;
+const MARKER_PART_CHARS = 200;
 /**
  * The hidden marker that finds this action's comment again on a later run: one comment per
- * index and workflow job. Characters that could end an HTML comment are replaced.
+ * index and workflow job. Characters that could end an HTML comment are replaced, and a name
+ * longer than 200 characters is cut and followed by a hash of the whole name.
  */
 function commentMarker(indexName, workflow, job) {
-    const part = (text) => text.replace(/--|[<>\r\n]/g, '_');
+    const part = (text) => {
+        const safe = text.replace(/--|[<>\r\n]/g, '_');
+        if (safe.length <= MARKER_PART_CHARS)
+            return safe;
+        return `${safe.slice(0, MARKER_PART_CHARS)}_${(0,external_node_crypto_.createHash)('sha256').update(text).digest('hex').slice(0, 16)}`;
+    };
     return `<!-- marqo-ecom-jobs-action index=${part(indexName)} workflow=${part(workflow)} job=${part(job)} -->`;
+}
+function comment_number(value) {
+    return value.toLocaleString('en-US');
+}
+/** The first `count` failed document IDs of a job, without copying its lists. */
+function firstFailedIds(failedItemsDetails, count) {
+    const ids = [];
+    for (const list of Object.values(failedItemsDetails)) {
+        for (const id of list) {
+            if (ids.length >= count)
+                return ids;
+            ids.push(id);
+        }
+    }
+    return ids;
 }
 /** Builds the pull-request comment: a compact form of the step summary, under COMMENT_LIMIT_CHARS. */
 function buildComment(input) {
     const { settings, watch, verdict } = input;
-    const lines = [input.marker, `### ${HEADINGS[verdict.result]} · ${code(settings.indexName)}`, ''];
-    for (const reason of verdict.reasons.slice(0, comment_MAX_REASONS))
-        lines.push(`- ${escapeMarkdown(truncate(reason, 500))}`);
-    if (verdict.reasons.length > comment_MAX_REASONS)
-        lines.push(`- … and ${verdict.reasons.length - comment_MAX_REASONS} more reasons`);
+    const lines = [input.marker, `### ${HEADINGS[verdict.result]} · ${code(truncate(settings.indexName, 200))}`, ''];
+    let reasonChars = 0;
+    let reasonsShown = 0;
+    for (const reason of verdict.reasons.slice(0, comment_MAX_REASONS)) {
+        const line = `- ${escapeMarkdown(truncate(reason, 500))}`;
+        if (reasonChars + line.length > REASONS_BUDGET_CHARS)
+            break;
+        lines.push(line);
+        reasonChars += line.length + 1;
+        reasonsShown += 1;
+    }
+    if (verdict.reasons.length > reasonsShown)
+        lines.push(`- … and ${verdict.reasons.length - reasonsShown} more reasons in the step summary`);
     if (verdict.reasons.length > 0)
         lines.push('');
     const t = verdict.totals;
     lines.push('| Jobs | Items | Processed | Failed | Conflict | Skipped |', '|---:|---:|---:|---:|---:|---:|');
-    lines.push(`| ${watch.jobs.length} | ${t.totalItems} | ${t.processedItems} | ${t.failedItems} | ${t.conflictItems} | ${t.skippedItems} |`, '');
+    lines.push(`| ${comment_number(watch.jobs.length)} | ${comment_number(t.totalItems)} | ${comment_number(t.processedItems)} | ${comment_number(t.failedItems)} | ${comment_number(t.conflictItems)} | ${comment_number(t.skippedItems)} |`, '');
     const failing = watch.jobs.filter((watched) => {
         const job = watched.job;
         if (job === null || watched.phase !== 'terminal')
@@ -33528,10 +33672,10 @@ function buildComment(input) {
         for (const watched of failing) {
             const job = watched.job;
             const status = job === null ? 'could not be read' : escapeMarkdown(job.jobStatus ?? job.rawStatus);
-            const ids = job === null ? [] : Object.values(job.failedItemsDetails).flat().slice(0, FAILED_IDS_PER_JOB);
+            const ids = job === null ? [] : firstFailedIds(job.failedItemsDetails, FAILED_IDS_PER_JOB);
             const failed = job === null ? 0 : effectiveFailedItems(job);
             const more = failed > ids.length && ids.length > 0 ? ' …' : '';
-            const row = `| ${code(truncate(watched.jobId, 80))} | ${status} | ${failed} | ${ids.map((id) => code(truncate(id, 80))).join(' ')}${more} |`;
+            const row = `| ${code(truncate(watched.jobId, 80))} | ${status} | ${comment_number(failed)} | ${ids.map((id) => code(truncate(id, 80))).join(' ')}${more} |`;
             if (used + row.length + 200 > COMMENT_LIMIT_CHARS)
                 break;
             lines.push(row);
@@ -33679,7 +33823,73 @@ async function writeReport(path, settings, watch, verdict, generatedAt, redact =
     await Promise.race([(0,external_node_events_.once)(stream, 'finish'), failed]);
 }
 
+;// CONCATENATED MODULE: ./src/report/redact.ts
+/** Copies a map from the API, such as error type to document IDs, with its keys and strings redacted. */
+function redactMap(map, redact) {
+    const copy = {};
+    for (const [key, value] of Object.entries(map)) {
+        copy[redact(key)] = Array.isArray(value)
+            ? value.map((item) => (typeof item === 'string' ? redact(item) : item))
+            : value;
+    }
+    return copy;
+}
+/**
+ * Copies a job with every text field and every map redacted. Field names are not data, so they stay.
+ * `jobStatus` stays too, because the summary branches on it (`rawStatus` is the text). `raw` is read
+ * only by the JSON report, which redacts its own text.
+ */
+function redactJob(job, redact) {
+    const copy = { ...job };
+    for (const [field, value] of Object.entries(job)) {
+        if (field === 'raw' || field === 'jobStatus')
+            continue;
+        if (typeof value === 'string')
+            copy[field] = redact(value);
+        else if (value !== null && typeof value === 'object')
+            copy[field] = redactMap(value, redact);
+    }
+    return copy;
+}
+function redactWindow(window, redact) {
+    if (window === null)
+        return null;
+    return {
+        ...window,
+        timeFrom: window.timeFrom === null ? null : redact(window.timeFrom),
+        timeTo: window.timeTo === null ? null : redact(window.timeTo),
+    };
+}
+/**
+ * Copies the watch result and verdict with every secret in text from the API replaced, for the
+ * summary, the comment and the outputs. This has to happen before markdown escapes and cuts the
+ * text: `ghs_x` becomes `ghs&#95;x`, which a redaction of the finished markdown misses, and a cut
+ * ID could keep part of a secret.
+ */
+function redactForDisplay(watch, verdict, redact) {
+    return {
+        watch: {
+            ...watch,
+            jobs: watch.jobs.map((watched) => ({
+                ...watched,
+                jobId: redact(watched.jobId),
+                error: watched.error === null ? null : redact(watched.error),
+                job: watched.job === null ? null : redactJob(watched.job, redact),
+            })),
+            window: redactWindow(watch.window, redact),
+            fatalError: watch.fatalError === null ? null : redact(watch.fatalError),
+        },
+        verdict: {
+            ...verdict,
+            reasons: verdict.reasons.map(redact),
+            notes: verdict.notes.map(redact),
+            jobsByStatus: redactMap(verdict.jobsByStatus, redact),
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -33845,13 +34055,20 @@ async function run() {
         process.off('SIGTERM', onSignal);
     }
 }
+/** Posts or updates the pull-request comment. It never throws: the comment must not change the verdict. */
 async function commentOnPullRequest(log, settings, watch, verdict) {
-    const { upsertPullRequestComment } = await __nccwpck_require__.e(/* import() */ 524).then(__nccwpck_require__.bind(__nccwpck_require__, 2524));
-    const marker = commentMarker(settings.indexName, process.env.GITHUB_WORKFLOW ?? '', process.env.GITHUB_JOB ?? '');
-    const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const runUrl = process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : null;
-    const body = log.redact(buildComment({ settings, watch, verdict, marker, runUrl }));
-    return upsertPullRequestComment({ token: settings.githubToken, marker, body, log });
+    try {
+        const { upsertPullRequestComment } = await __nccwpck_require__.e(/* import() */ 524).then(__nccwpck_require__.bind(__nccwpck_require__, 2524));
+        const marker = commentMarker(settings.indexName, process.env.GITHUB_WORKFLOW ?? '', process.env.GITHUB_JOB ?? '');
+        const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+        const runUrl = process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : null;
+        const body = log.redact(buildComment({ settings, watch, verdict, marker, runUrl }));
+        return await upsertPullRequestComment({ token: settings.githubToken, marker, body, log });
+    }
+    catch (error) {
+        log.warning(`The pull-request comment was not posted: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+    }
 }
 async function writeInputErrorSummary(log, error) {
     if (!process.env.GITHUB_STEP_SUMMARY || getInput('summary').trim().toLowerCase() === 'false')
@@ -33880,8 +34097,10 @@ async function report(log, settings, watch, verdict) {
             log.warning(`The JSON report could not be written to ${path}: ${error instanceof Error ? error.message : String(error)}`);
             path = '';
         }
+        // Secrets are removed before markdown escapes and cuts the text, because a redaction of the finished markdown misses them.
+        const shown = redactForDisplay(watch, verdict, (text) => log.redact(text));
         if (settings.summary && process.env.GITHUB_STEP_SUMMARY) {
-            const markdown = log.redact(buildSummary({ settings, watch, verdict, reportPath: path || null, now: Date.now() }));
+            const markdown = log.redact(buildSummary({ settings, watch: shown.watch, verdict: shown.verdict, reportPath: path || null, now: Date.now() }));
             try {
                 await summary.addRaw(markdown).write();
             }
@@ -33891,9 +34110,9 @@ async function report(log, settings, watch, verdict) {
         }
         let commentUrl = '';
         if (settings.commentOnPr && verdict.result !== 'cancelled') {
-            commentUrl = (await commentOnPullRequest(log, settings, watch, verdict)) ?? '';
+            commentUrl = (await commentOnPullRequest(log, settings, shown.watch, shown.verdict)) ?? '';
         }
-        setOutputs(buildOutputs(watch, verdict, path, commentUrl));
+        setOutputs(buildOutputs(shown.watch, shown.verdict, path, commentUrl));
     });
 }
 

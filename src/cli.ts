@@ -5,6 +5,7 @@ import { INPUT_DEFAULTS, InputError, parseSettings, type InputName, type RawInpu
 import { failureMessage, logSettings, watchAndJudge } from './engine.ts';
 import { buildTextSummary } from './report/text.ts';
 import { buildOutputs, writeReport } from './report/outputs.ts';
+import { redactForDisplay } from './report/redact.ts';
 import { logSafe, type Logger } from './logger.ts';
 
 /** Exit codes: 0 passed or pending, 1 a failed gate, a timeout or a cancellation, 2 bad usage. */
@@ -39,7 +40,8 @@ The API key is read from the MARQO_API_KEY environment variable.
 Selection:
   --index-name NAME          index whose jobs are watched (required)
   --job-id IDS               job IDs separated by commas, spaces or new lines, or the JSON
-                             body of a documents call; "-" reads them from standard input
+                             bodies of documents calls, one per line; "-" reads them from
+                             standard input (default: none, the window below is watched)
   --time-from WHEN           window start: ISO 8601 timestamp or a duration before now
                              (90s, 45m, 2h, 7d); default: the last 24 hours
   --time-to WHEN             window end, same forms; default: now
@@ -61,13 +63,32 @@ Limits:
 
 Output:
   --report FILE              write the JSON report (settings, window, verdict, every job) to FILE
+                             (default: none)
   --base-url URL             API base URL, https except for loopback hosts
                              (default: ${INPUT_DEFAULTS['base-url']})
   -h, --help                 print this help
 
 Durations are a number with a unit: ms, s, m, h or d (1h30m). Exit status: 0 passed
-or pending, 1 failed, timed out or cancelled, 2 invalid usage.
+or pending, 1 failed, timed out, cancelled or the report not written, 2 invalid usage.
 `;
+
+const HYPHENATED_INPUT = new RegExp(`(?<![\\w-])(api-key|${FLAG_INPUTS.filter((name) => name.includes('-')).join('|')})(?![\\w-])`, 'g');
+// "status" is also a plain word, so only its mentions in lists of inputs become the flag.
+const STATUS_INPUT = /(?<=(?:, |with ))status(?=[,)])/g;
+
+/**
+ * Names the inputs that a settings message mentions as this command's flags ("time-from" becomes
+ * "--time-from", "api-key" becomes MARQO_API_KEY). Quoted values are left as the user gave them.
+ */
+function withFlagNames(message: string): string {
+  return message
+    .split(/("(?:[^"\\]|\\.)*")/)
+    .map((part, index) => {
+      if (index % 2 === 1) return part;
+      return part.replace(HYPHENATED_INPUT, (name: string) => (name === 'api-key' ? 'MARQO_API_KEY' : `--${name}`)).replace(STATUS_INPUT, '--status');
+    })
+    .join('');
+}
 
 /** Writes the log to standard error, so standard output carries only the summary. */
 class TerminalLogger implements Logger {
@@ -138,7 +159,9 @@ export async function main(argv: string[]): Promise<number> {
     settings = parseSettings(inputs, Date.now());
   } catch (error) {
     if (error instanceof InputError) {
-      let message = error.message.replace(`Invalid input ${error.input}`, `Invalid --${error.input}`);
+      const prefix = `Invalid input ${error.input}: `;
+      const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+      let message = `Invalid --${error.input}: ${withFlagNames(detail)}`;
       if (error.input === 'api-key') {
         message = apiKey.trim() === '' ? 'MARQO_API_KEY is not set. Export the Marqo API key in it, for example from your CI secret store.' : error.message.replace('Invalid input api-key', 'Invalid MARQO_API_KEY');
       }
@@ -156,12 +179,20 @@ export async function main(argv: string[]): Promise<number> {
   try {
     logSettings(log, settings);
     const { watch, verdict } = await watchAndJudge(settings, log, controller.signal);
+    const redact = (text: string): string => (apiKey ? text.split(apiKey).join('***') : text);
+    // The summary cuts long IDs and messages, so a key in API text is replaced before that.
+    const shown = redactForDisplay(watch, verdict, redact);
+    process.stdout.write(buildTextSummary(settings, shown.watch, shown.verdict, Date.now()));
     const reportFile = typeof values.report === 'string' ? values.report : '';
     if (reportFile) {
-      await writeReport(reportFile, settings, watch, verdict, Date.now(), (text) => (apiKey ? text.split(apiKey).join('***') : text));
-      log.info(`Report written to ${reportFile}`);
+      try {
+        await writeReport(reportFile, settings, watch, verdict, Date.now(), redact);
+        log.info(`Report written to ${reportFile}`);
+      } catch (error) {
+        log.error(`Failed to write the report to ${reportFile}: ${error instanceof Error ? error.message : String(error)}. Check that its directory exists and is writable.`);
+        return EXIT_FAILED;
+      }
     }
-    process.stdout.write(buildTextSummary(settings, watch, verdict, Date.now()));
     const outputs = buildOutputs(watch, verdict, reportFile);
     log.info(`result=${outputs.result} failed-items=${outputs['failed-items']} conflict-items=${outputs['conflict-items']} skipped-items=${outputs['skipped-items']}`);
     if (verdict.result === 'passed' || verdict.result === 'pending') return EXIT_PASSED;

@@ -10,6 +10,7 @@ import { buildSummary } from './report/summary.ts';
 import { escapeMarkdown } from './report/escape.ts';
 import { buildComment, commentMarker } from './report/comment.ts';
 import { buildOutputs, emptyOutputs, writeReport, type Outputs } from './report/outputs.ts';
+import { redactForDisplay } from './report/redact.ts';
 import { logSafe, type Logger } from './logger.ts';
 
 /** GitHub shows at most 10 annotations of each severity per step; the rest are rolled up. */
@@ -168,13 +169,19 @@ export async function run(): Promise<void> {
   }
 }
 
+/** Posts or updates the pull-request comment. It never throws: the comment must not change the verdict. */
 async function commentOnPullRequest(log: ActionsLogger, settings: Settings, watch: WatchResult, verdict: Verdict): Promise<string | null> {
-  const { upsertPullRequestComment } = await import('./github/pull-request.ts');
-  const marker = commentMarker(settings.indexName, process.env.GITHUB_WORKFLOW ?? '', process.env.GITHUB_JOB ?? '');
-  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const runUrl = process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : null;
-  const body = log.redact(buildComment({ settings, watch, verdict, marker, runUrl }));
-  return upsertPullRequestComment({ token: settings.githubToken, marker, body, log });
+  try {
+    const { upsertPullRequestComment } = await import('./github/pull-request.ts');
+    const marker = commentMarker(settings.indexName, process.env.GITHUB_WORKFLOW ?? '', process.env.GITHUB_JOB ?? '');
+    const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const runUrl = process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : null;
+    const body = log.redact(buildComment({ settings, watch, verdict, marker, runUrl }));
+    return await upsertPullRequestComment({ token: settings.githubToken, marker, body, log });
+  } catch (error) {
+    log.warning(`The pull-request comment was not posted: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
 }
 
 async function writeInputErrorSummary(log: ActionsLogger, error: InputError): Promise<void> {
@@ -203,8 +210,10 @@ async function report(log: ActionsLogger, settings: Settings, watch: WatchResult
       path = '';
     }
 
+    // Secrets are removed before markdown escapes and cuts the text, because a redaction of the finished markdown misses them.
+    const shown = redactForDisplay(watch, verdict, (text) => log.redact(text));
     if (settings.summary && process.env.GITHUB_STEP_SUMMARY) {
-      const markdown = log.redact(buildSummary({ settings, watch, verdict, reportPath: path || null, now: Date.now() }));
+      const markdown = log.redact(buildSummary({ settings, watch: shown.watch, verdict: shown.verdict, reportPath: path || null, now: Date.now() }));
       try {
         await core.summary.addRaw(markdown).write();
       } catch (error) {
@@ -214,8 +223,8 @@ async function report(log: ActionsLogger, settings: Settings, watch: WatchResult
 
     let commentUrl = '';
     if (settings.commentOnPr && verdict.result !== 'cancelled') {
-      commentUrl = (await commentOnPullRequest(log, settings, watch, verdict)) ?? '';
+      commentUrl = (await commentOnPullRequest(log, settings, shown.watch, shown.verdict)) ?? '';
     }
-    setOutputs(buildOutputs(watch, verdict, path, commentUrl));
+    setOutputs(buildOutputs(shown.watch, shown.verdict, path, commentUrl));
   });
 }

@@ -26,7 +26,9 @@ const NEAR_DONE_PERCENT = 90;
  * Chooses the pause before the next poll. Pauses start short, so quick jobs are seen at once,
  * and grow by half each poll up to the poll interval. When every active job has an estimated
  * end, the next poll lands just after the last of them; past that estimate, pauses double
- * again from 500 ms. The result never exceeds the poll interval.
+ * again from 500 ms. Without such estimates, pauses stay at most 1 s while every active job is
+ * near its end, and at most the largest estimatedTimeMinutes when every active job reports one.
+ * The result never exceeds the poll interval.
  */
 export function nextPauseMs(input: PauseInput): number {
   const ceiling = input.pollIntervalMs;
@@ -42,13 +44,20 @@ export function nextPauseMs(input: PauseInput): number {
     return clamp(500 * 2 ** input.overdueStreak, MIN_PAUSE_MS, ceiling);
   }
 
-  const nearDone = input.active.some(
+  // The verdict waits for the last job, so one job near its end among others far from it is no
+  // reason to poll every second.
+  const nearDone = input.active.every(
     (job) =>
       (job.progressPercentage !== null && job.progressPercentage >= NEAR_DONE_PERCENT) ||
       job.estimatedTimeMinutes === 0,
   );
   if (nearDone) return clamp(Math.min(warmUp, FIRST_PAUSE_MS), MIN_PAUSE_MS, ceiling);
-  return clamp(warmUp, MIN_PAUSE_MS, ceiling);
+
+  const minutes = input.active.map((job) => job.estimatedTimeMinutes);
+  const untilEstimate = minutes.every((value): value is number => value !== null)
+    ? Math.max(FIRST_PAUSE_MS, Math.max(...minutes) * 60_000)
+    : Number.POSITIVE_INFINITY;
+  return clamp(Math.min(warmUp, untilEstimate), MIN_PAUSE_MS, ceiling);
 }
 
 function clamp(value: number, low: number, high: number): number {

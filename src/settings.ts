@@ -167,9 +167,24 @@ function hasControlCharacters(text: string): boolean {
   return /[\u0000-\u001f\u007f]/.test(text);
 }
 
+/** Parses text with one JSON value on each non-empty line. Returns null when a line is not JSON or there are fewer than two. */
+function parseJsonLines(text: string): unknown[] | null {
+  const values: unknown[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '') continue;
+    try {
+      values.push(JSON.parse(line));
+    } catch {
+      return null;
+    }
+  }
+  return values.length > 1 ? values : null;
+}
+
 /**
  * Splits the job-id input into IDs. Accepts IDs separated by commas, spaces or new lines, the
- * JSON body of a documents call (`{"jobId": "..."}`), or a JSON array of IDs or such bodies.
+ * JSON body of a documents call (`{"jobId": "..."}`), one such body per line, or a JSON array of
+ * IDs or such bodies.
  */
 export function parseJobIds(text: string): string[] {
   const value = text.trim();
@@ -179,7 +194,9 @@ export function parseJobIds(text: string): string[] {
     try {
       parsed = JSON.parse(value);
     } catch (error) {
-      throw new InputError('job-id', `looks like JSON but does not parse (${(error as Error).message}). Give IDs separated by commas, or valid JSON.`);
+      // A shell loop of documents calls collects one response body per line.
+      parsed = parseJsonLines(value);
+      if (parsed === null) throw new InputError('job-id', `${show(value)} looks like JSON but does not parse (${(error as Error).message}). Give IDs separated by commas, or valid JSON.`);
     }
     const entries = Array.isArray(parsed) ? parsed : [parsed];
     ids = entries.map((entry, index) => {
@@ -263,7 +280,9 @@ function parseSelection(inputs: RawInputs, nowMs: number): Selection {
   if (jobIdText !== '') {
     const windowInputs = (['time-from', 'time-to', 'status'] as const).filter((name) => inputs[name].trim() !== '');
     if (windowInputs.length > 0) {
-      throw new InputError('job-id', `cannot be combined with ${windowInputs.join(', ')}. Give job IDs to watch those jobs, or a window (time-from, time-to, status) to watch the jobs in it, not both.`);
+      const values = windowInputs.map((name) => show(inputs[name].trim())).join(', ');
+      const setTo = windowInputs.length === 1 ? `which is set to ${values}` : `which are set to ${values}`;
+      throw new InputError('job-id', `${show(jobIdText)} cannot be combined with ${windowInputs.join(', ')}, ${setTo}. Give job IDs to watch those jobs, or a window (time-from, time-to, status) to watch the jobs in it, not both.`);
     }
     const jobIds = parseJobIds(jobIdText);
     if (jobIds.length === 0) throw new InputError('job-id', `${show(jobIdText)} contains no job ID.`);

@@ -1,6 +1,6 @@
 import type { Settings, Threshold } from './settings.ts';
 import type { Job, JobStatus } from './marqo/job.ts';
-import type { WatchResult, WatchedJob } from './watch.ts';
+import { NOT_FOUND_YET, type WatchResult, type WatchedJob } from './watch.ts';
 import { formatDuration } from './time.ts';
 
 export type Result = 'passed' | 'failed' | 'timed-out' | 'pending' | 'cancelled';
@@ -165,6 +165,13 @@ export function judge(watch: WatchResult, settings: Settings): Verdict {
   } else if (watch.outcome === 'timed-out' && active.length > 0) {
     result = 'timed-out';
     reasons.unshift(`${plural(active.length, 'job')} still active when the timeout of ${formatDuration(settings.timeoutMs)} passed: ${describeActive(active)}`);
+    // Why the last read of a job failed, such as a refused connection, is often why it timed out.
+    const lastErrors = new Map<string, WatchedJob[]>();
+    for (const watched of active) {
+      if (watched.error === null || watched.error === NOT_FOUND_YET) continue;
+      lastErrors.set(watched.error, [...(lastErrors.get(watched.error) ?? []), watched]);
+    }
+    for (const [error, group] of lastErrors) reasons.push(`the last read of ${plural(group.length, 'job')} failed (${listIds(group)}): ${error}`);
   } else if (reasons.length > 0) {
     result = 'failed';
   } else if (active.length > 0) {
@@ -182,7 +189,7 @@ function isEndStatus(status: JobStatus): boolean {
 
 function describeActive(active: WatchedJob[]): string {
   const shown = active.slice(0, IDS_PER_REASON).map((watched) => {
-    const status = watched.job?.jobStatus ?? 'not found';
+    const status = watched.job?.jobStatus ?? (watched.error === NOT_FOUND_YET ? 'not found' : 'not read');
     return `${watched.jobId} (${status})`;
   });
   const rest = active.length - shown.length;

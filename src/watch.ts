@@ -59,9 +59,13 @@ export interface WatchOptions {
 export const LIST_LIMIT = 1000;
 /** A job that answers 404 may be too new to be listed; it is asked again for this long. */
 export const NOT_FOUND_GRACE_MS = 10_000;
+/** The error of an active job that has answered 404 so far, within NOT_FOUND_GRACE_MS. */
+export const NOT_FOUND_YET = 'not found yet';
 const NOT_FOUND_RETRY_MS = 2000;
 const CONCURRENCY = 4;
 const HEARTBEAT_MS = 60_000;
+/** The last poll is made this long before the deadline, so that its response arrives in time. */
+const LAST_POLL_LEAD_MS = 500;
 // Beyond this many jobs, progress is logged as one line per poll, not one line per job.
 const PER_JOB_PROGRESS_LIMIT = 20;
 // Jobs created before this age are polled one by one: a list call for them could cross the
@@ -136,7 +140,7 @@ class Watcher {
   private readonly jobs = new Map<string, WatchedJob>();
   private readonly progress = new Map<string, ProgressTracker>();
   private readonly notFoundSince = new Map<string, number>();
-  private indexChecked = false;
+  private indexCheck: Promise<void> | null = null;
   private listPolling = true;
   private polls = 0;
   private lastLogAt: number;
@@ -270,12 +274,20 @@ class Watcher {
     let unread = 0;
     let page = first;
     let calls = 1;
+    let previousCursor = Number.POSITIVE_INFINITY;
+    let timeToIgnored = false;
     while (page.jobs.length < page.total && page.jobs.length > 0) {
       let oldest = Number.POSITIVE_INFINITY;
       let newest = Number.NEGATIVE_INFINITY;
       for (const job of page.jobs) {
         oldest = Math.min(oldest, job.createdAtMicros);
         newest = Math.max(newest, job.createdAtMicros);
+      }
+      // A page with a job after the requested timeTo comes from a service that ignores timeTo,
+      // which would return the same page forever. Its unread jobs are counted below.
+      if (newest > previousCursor) {
+        timeToIgnored = true;
+        break;
       }
 
       let cursor: number;
@@ -291,6 +303,7 @@ class Watcher {
         cursor = oldest;
       }
       if (fromMicros !== null && cursor < fromMicros) break;
+      previousCursor = cursor;
 
       page = await this.list({ timeFrom: window.timeFrom, timeTo: formatTimestamp(cursor), status, limit: LIST_LIMIT });
       calls += 1;
@@ -300,7 +313,10 @@ class Watcher {
     window.unread = Math.max(unread, first.total - seen.size);
     if (calls > 1) this.log.info(`Read ${seen.size} job(s) of the window in ${calls} list calls`);
     if (window.unread > 0) {
-      this.log.warning(`${window.unread} job(s) of the window could not be read: more jobs share one createdAt than the list endpoint returns in a call`);
+      const reason = timeToIgnored
+        ? 'the list endpoint returned jobs created after the requested timeTo, so the window could not be paged'
+        : 'more jobs share one createdAt than the list endpoint returns in a call';
+      this.log.warning(`${window.unread} job(s) of the window could not be read: ${reason}`);
     }
 
     // Newest first, as the service lists them.
@@ -339,6 +355,12 @@ class Watcher {
       if (this.signal.aborted) return 'cancelled';
       const remaining = this.deadline - this.now();
       if (remaining <= 0) return 'timed-out';
+      // The poll made LAST_POLL_LEAD_MS before the deadline was the last one. Polling again would
+      // start at once, and so would every poll after it until the deadline, so the rest is waited out.
+      if (remaining <= LAST_POLL_LEAD_MS) {
+        await sleep(remaining, this.signal);
+        return this.signal.aborted ? 'cancelled' : 'timed-out';
+      }
 
       const active = [...this.jobs.values()].filter((watched) => watched.phase === 'active');
       const estimates = active.map((watched) => ({
@@ -359,7 +381,7 @@ class Watcher {
 
       // The last poll happens just before the deadline rather than after it. A long pause is
       // slept in pieces so the log still gets a line a minute.
-      const wakeAt = this.now() + Math.max(0, Math.min(pause, remaining - 500));
+      const wakeAt = this.now() + Math.max(0, Math.min(pause, remaining - LAST_POLL_LEAD_MS));
       while (this.now() < wakeAt && !this.signal.aborted) {
         await sleep(Math.min(wakeAt - this.now(), HEARTBEAT_MS), this.signal);
         if (this.now() < wakeAt) this.heartbeat();
@@ -425,38 +447,52 @@ class Watcher {
   }
 
   /**
-   * Reads the active jobs with one list call over the span of their createdAt, which costs one
-   * request instead of one per job. Returns the IDs it covered; the rest are read one by one.
+   * Reads the active jobs with list calls over the span of their createdAt, which costs one
+   * request per page instead of one per job. When the span contains more jobs than a page, the next
+   * page starts at the newest active job not read yet, for as long as each page reads at least
+   * two active jobs. Returns the IDs it covered; the rest are read one by one.
    */
   private async pollByList(known: WatchedJob[]): Promise<Set<string>> {
     const covered = new Set<string>();
-    let oldest = Number.POSITIVE_INFINITY;
-    let newest = Number.NEGATIVE_INFINITY;
-    for (const watched of known) {
-      const created = (watched.job as Job).createdAtMicros;
-      oldest = Math.min(oldest, created);
-      newest = Math.max(newest, created);
-    }
+    // Newest first, the order of the list endpoint.
+    const byAge = known
+      .map((watched) => ({ watched, created: (watched.job as Job).createdAtMicros }))
+      .sort((a, b) => b.created - a.created);
+    const oldest = byAge[byAge.length - 1]?.created ?? 0;
     if (!this.listPolling || oldest < microsFromMs(this.now() - MAX_LIST_AGE_MS)) return covered;
 
-    let list: JobList;
-    try {
-      list = await this.api.listJobs({ timeFrom: formatTimestamp(oldest), timeTo: formatTimestamp(newest), limit: LIST_LIMIT });
-    } catch (error) {
-      if (error instanceof ApiError && ['cancelled', 'deadline', 'unauthorized', 'not-found'].includes(error.kind)) {
-        throw this.escalate(error, 'list');
-      }
-      // A failed list call is not fatal here: the jobs are read one by one instead.
-      this.log.info(`Listing the active jobs failed, so they are read one by one this time: ${error instanceof Error ? error.message : String(error)}`);
-      return covered;
-    }
     const wanted = new Map(known.map((watched) => [watched.jobId, watched]));
-    for (const job of list.jobs) {
-      const watched = wanted.get(job.jobId);
-      if (watched) {
-        this.apply(watched, job, false);
-        covered.add(job.jobId);
+    let timeTo = Number.POSITIVE_INFINITY;
+    for (;;) {
+      const newestLeft = byAge.find((entry) => !covered.has(entry.watched.jobId));
+      // No page can make progress when the newest job left was due on the last one: more jobs
+      // share its createdAt than a page contains, or the list omits it. The rest are read one by one.
+      if (newestLeft === undefined || newestLeft.created >= timeTo) break;
+      timeTo = newestLeft.created;
+
+      let list: JobList;
+      try {
+        list = await this.api.listJobs({ timeFrom: formatTimestamp(oldest), timeTo: formatTimestamp(timeTo), limit: LIST_LIMIT });
+      } catch (error) {
+        if (error instanceof ApiError && ['cancelled', 'deadline', 'unauthorized', 'not-found'].includes(error.kind)) {
+          throw this.escalate(error, 'list');
+        }
+        // A failed list call is not fatal here: the jobs it would have read are read one by one instead.
+        this.log.info(`Listing the active jobs failed, so they are read one by one this time: ${error instanceof Error ? error.message : String(error)}`);
+        return covered;
       }
+      let read = 0;
+      for (const job of list.jobs) {
+        const watched = wanted.get(job.jobId);
+        if (watched && !covered.has(job.jobId)) {
+          this.apply(watched, job, false);
+          covered.add(job.jobId);
+          read += 1;
+        }
+      }
+      // A page that read fewer than two active jobs saved no request over reading them one by one
+      // and cost far more bytes, so paging stops there.
+      if (list.jobs.length >= list.total || read < 2) break;
     }
     // When the span holds so many other jobs that the page misses nearly all active ones, a list
     // call saves nothing over reading each job, so polling goes on without it.
@@ -491,9 +527,11 @@ class Watcher {
       const since = this.notFoundSince.get(watched.jobId) ?? this.now();
       this.notFoundSince.set(watched.jobId, since);
       if (this.now() - since >= NOT_FOUND_GRACE_MS) {
-        this.markUnreadable(watched, `job not found in index ${JSON.stringify(this.settings.indexName)} (the API answered 404 for ${formatDuration(this.now() - since)}). Check job-id and index-name.`);
+        // The message names the grace period, not the time each job took, so that the verdict
+        // gives all the jobs not found one reason.
+        this.markUnreadable(watched, `job not found in index ${JSON.stringify(this.settings.indexName)} (the API answered 404 for ${formatDuration(NOT_FOUND_GRACE_MS)}). Check job-id and index-name.`);
       } else if (watched.error === null) {
-        watched.error = 'not found yet';
+        watched.error = NOT_FOUND_YET;
         this.info(`Job ${shortId(watched.jobId)}: not found yet, asking again for up to ${NOT_FOUND_GRACE_MS / 1000} s (a new job may not be listed at once)`);
       }
       return;
@@ -503,9 +541,15 @@ class Watcher {
 
   /** Tells an unknown index from an unknown job, as a job's 404 does not say which. */
   private async checkIndex(): Promise<void> {
-    if (this.indexChecked) return;
-    await this.list({ limit: 1 });
-    this.indexChecked = true;
+    // Jobs that answer 404 together share one list call; a check that failed is made again.
+    this.indexCheck ??= this.list({ limit: 1 }).then(
+      () => undefined,
+      (error: unknown) => {
+        this.indexCheck = null;
+        throw error;
+      },
+    );
+    await this.indexCheck;
   }
 
   /** After the snapshot, asks again for jobs that answered 404, for as long as a new job may take to appear. */

@@ -28106,10 +28106,12 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7975);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8750);
-/* harmony import */ var _engine_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8256);
+/* harmony import */ var _engine_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(825);
 /* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4800);
 /* harmony import */ var _report_outputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4042);
+/* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(649);
 /* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6999);
+
 
 
 
@@ -28147,7 +28149,8 @@ The API key is read from the MARQO_API_KEY environment variable.
 Selection:
   --index-name NAME          index whose jobs are watched (required)
   --job-id IDS               job IDs separated by commas, spaces or new lines, or the JSON
-                             body of a documents call; "-" reads them from standard input
+                             bodies of documents calls, one per line; "-" reads them from
+                             standard input (default: none, the window below is watched)
   --time-from WHEN           window start: ISO 8601 timestamp or a duration before now
                              (90s, 45m, 2h, 7d); default: the last 24 hours
   --time-to WHEN             window end, same forms; default: now
@@ -28169,13 +28172,31 @@ Limits:
 
 Output:
   --report FILE              write the JSON report (settings, window, verdict, every job) to FILE
+                             (default: none)
   --base-url URL             API base URL, https except for loopback hosts
                              (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ['base-url']})
   -h, --help                 print this help
 
 Durations are a number with a unit: ms, s, m, h or d (1h30m). Exit status: 0 passed
-or pending, 1 failed, timed out or cancelled, 2 invalid usage.
+or pending, 1 failed, timed out, cancelled or the report not written, 2 invalid usage.
 `;
+const HYPHENATED_INPUT = new RegExp(`(?<![\\w-])(api-key|${FLAG_INPUTS.filter((name) => name.includes('-')).join('|')})(?![\\w-])`, 'g');
+// "status" is also a plain word, so only its mentions in lists of inputs become the flag.
+const STATUS_INPUT = /(?<=(?:, |with ))status(?=[,)])/g;
+/**
+ * Names the inputs that a settings message mentions as this command's flags ("time-from" becomes
+ * "--time-from", "api-key" becomes MARQO_API_KEY). Quoted values are left as the user gave them.
+ */
+function withFlagNames(message) {
+    return message
+        .split(/("(?:[^"\\]|\\.)*")/)
+        .map((part, index) => {
+        if (index % 2 === 1)
+            return part;
+        return part.replace(HYPHENATED_INPUT, (name) => (name === 'api-key' ? 'MARQO_API_KEY' : `--${name}`)).replace(STATUS_INPUT, '--status');
+    })
+        .join('');
+}
 /** Writes the log to standard error, so standard output carries only the summary. */
 class TerminalLogger {
     secret;
@@ -28249,7 +28270,9 @@ async function main(argv) {
     }
     catch (error) {
         if (error instanceof _settings_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz) {
-            let message = error.message.replace(`Invalid input ${error.input}`, `Invalid --${error.input}`);
+            const prefix = `Invalid input ${error.input}: `;
+            const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+            let message = `Invalid --${error.input}: ${withFlagNames(detail)}`;
             if (error.input === 'api-key') {
                 message = apiKey.trim() === '' ? 'MARQO_API_KEY is not set. Export the Marqo API key in it, for example from your CI secret store.' : error.message.replace('Invalid input api-key', 'Invalid MARQO_API_KEY');
             }
@@ -28266,12 +28289,21 @@ async function main(argv) {
     try {
         (0,_engine_js__WEBPACK_IMPORTED_MODULE_3__/* .logSettings */ .AF)(log, settings);
         const { watch, verdict } = await (0,_engine_js__WEBPACK_IMPORTED_MODULE_3__/* .watchAndJudge */ .MR)(settings, log, controller.signal);
+        const redact = (text) => (apiKey ? text.split(apiKey).join('***') : text);
+        // The summary cuts long IDs and messages, so a key in API text is replaced before that.
+        const shown = (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_7__/* .redactForDisplay */ .J)(watch, verdict, redact);
+        process.stdout.write((0,_report_text_js__WEBPACK_IMPORTED_MODULE_4__/* .buildTextSummary */ .K)(settings, shown.watch, shown.verdict, Date.now()));
         const reportFile = typeof values.report === 'string' ? values.report : '';
         if (reportFile) {
-            await (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_5__/* .writeReport */ .u5)(reportFile, settings, watch, verdict, Date.now(), (text) => (apiKey ? text.split(apiKey).join('***') : text));
-            log.info(`Report written to ${reportFile}`);
+            try {
+                await (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_5__/* .writeReport */ .u5)(reportFile, settings, watch, verdict, Date.now(), redact);
+                log.info(`Report written to ${reportFile}`);
+            }
+            catch (error) {
+                log.error(`Failed to write the report to ${reportFile}: ${error instanceof Error ? error.message : String(error)}. Check that its directory exists and is writable.`);
+                return EXIT_FAILED;
+            }
         }
-        process.stdout.write((0,_report_text_js__WEBPACK_IMPORTED_MODULE_4__/* .buildTextSummary */ .K)(settings, watch, verdict, Date.now()));
         const outputs = (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_5__/* .buildOutputs */ .JZ)(watch, verdict, reportFile);
         log.info(`result=${outputs.result} failed-items=${outputs['failed-items']} conflict-items=${outputs['conflict-items']} skipped-items=${outputs['skipped-items']}`);
         if (verdict.result === 'passed' || verdict.result === 'pending')
@@ -28294,22 +28326,107 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8256:
+/***/ 825:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AF: () => (/* binding */ logSettings),
+/* harmony export */   MR: () => (/* binding */ watchAndJudge),
+/* harmony export */   oh: () => (/* binding */ failureMessage)
+/* harmony export */ });
+/* harmony import */ var _marqo_client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5481);
+/* harmony import */ var _watch_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5281);
+/* harmony import */ var _verdict_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3138);
+/* harmony import */ var _time_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9834);
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  oh: () => (/* binding */ failureMessage),
-  AF: () => (/* binding */ logSettings),
-  MR: () => (/* binding */ watchAndJudge)
-});
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-// EXTERNAL MODULE: ./src/marqo/job.ts
-var marqo_job = __nccwpck_require__(6407);
-;// CONCATENATED MODULE: ./src/marqo/client.ts
+
+
+/**
+ * Watches the selected jobs and judges them: the part of a run that the GitHub Action and the
+ * command-line tool share. It never throws for API failures; they end up in the verdict.
+ */
+async function watchAndJudge(settings, log, signal) {
+    const deadline = Date.now() + settings.timeoutMs;
+    const client = new _marqo_client_js__WEBPACK_IMPORTED_MODULE_0__/* .MarqoJobsClient */ .ao({
+        baseUrl: settings.baseUrl,
+        apiKey: settings.apiKey,
+        indexName: settings.indexName,
+        deadline,
+        signal,
+        // Long enough for a slow page of 1,000 jobs, short enough to retry a stalled connection soon.
+        attemptTimeoutMs: Math.min(30_000, Math.max(10_000, 2 * settings.pollIntervalMs)),
+        onRetry: (message) => log.info(message),
+    });
+    try {
+        const watch = await (0,_watch_js__WEBPACK_IMPORTED_MODULE_1__/* .watchJobs */ .wB)({ settings, api: client, log, signal, deadline });
+        return { watch, verdict: (0,_verdict_js__WEBPACK_IMPORTED_MODULE_2__/* .judge */ .S4)(watch, settings) };
+    }
+    finally {
+        await client.close();
+    }
+}
+/** Logs what the run will do, in three lines. */
+function logSettings(log, settings) {
+    const selection = settings.selection;
+    const what = selection.mode === 'ids'
+        ? `${selection.jobIds.length} job ID(s)`
+        : `the window ${selection.timeFrom ?? '(last 24 hours)'} to ${selection.timeTo ?? 'now'}${selection.status ? ` with status ${selection.status}` : ''}`;
+    log.info(`Index ${JSON.stringify(settings.indexName)} at ${settings.baseUrl}: ${what}`);
+    log.info(`wait ${settings.wait}, timeout ${(0,_time_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(settings.timeoutMs)}, poll interval up to ${(0,_time_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(settings.pollIntervalMs)}`);
+    const skipped = settings.maxSkippedItems?.text ?? 'no limit';
+    log.info(`Thresholds: max-failed-items ${settings.maxFailedItems.text}, max-conflict-items ${settings.maxConflictItems.text}, max-skipped-items ${skipped}, fail-on-status ${settings.failOnStatus.join(',') || 'none'}`);
+}
+const RESULT_TITLES = {
+    passed: 'Marqo jobs passed',
+    pending: 'Marqo jobs are still pending',
+    failed: 'Marqo jobs failed',
+    'timed-out': 'Marqo jobs timed out',
+    cancelled: 'Watching the Marqo jobs was cancelled',
+};
+/** The failure message: a title and every reason, one per line (the first 20, then a count). */
+function failureMessage(verdict) {
+    const lines = verdict.reasons.slice(0, 20).map((reason) => `- ${reason}`);
+    if (verdict.reasons.length > 20)
+        lines.push(`- … and ${verdict.reasons.length - 20} more reasons in the step summary`);
+    return `${RESULT_TITLES[verdict.result]}: ${verdict.reasons.length} reason${verdict.reasons.length === 1 ? '' : 's'}\n${lines.join('\n')}`;
+}
+
+
+/***/ }),
+
+/***/ 6999:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ logSafe)
+/* harmony export */ });
+/* unused harmony export silentLogger */
+/** Makes text from the API safe for one log line: no line breaks, so no line can start a workflow command. */
+function logSafe(text) {
+    return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+}
+const silentLogger = {
+    info: () => undefined,
+    warning: () => undefined,
+    error: () => undefined,
+    debug: () => undefined,
+    group: (_name, work) => work(),
+};
+
+
+/***/ }),
+
+/***/ 5481:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ao: () => (/* binding */ MarqoJobsClient),
+/* harmony export */   hD: () => (/* binding */ ApiError)
+/* harmony export */ });
+/* unused harmony exports MAX_BODY_BYTES, MAX_ATTEMPTS, MAX_INVALID_RESPONSES, parseRetryAfter, backoffMs, describeErrorBody, encodePathSegment */
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
+/* harmony import */ var _job_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6407);
 
 
 /** Largest response body read; a job listing a million 40-character document IDs is about 45 MB. */
@@ -28321,6 +28438,8 @@ const MAX_INVALID_RESPONSES = 3;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_CAP_MS = 30_000;
 const MAX_REDIRECTS = 3;
+/** Time kept for the last attempt when a backoff pause is shortened to fit before the deadline. */
+const LAST_ATTEMPT_MS = 1000;
 /** A call to the jobs API that did not return data. Its message never contains the API key. */
 class ApiError extends Error {
     kind;
@@ -28462,15 +28581,15 @@ class MarqoJobsClient {
         this.origin = new URL(options.baseUrl).origin;
         this.random = options.random ?? Math.random;
         this.now = options.now ?? Date.now;
-        this.dispatcher = options.dispatcher ?? new undici/* Agent */.g6({ connections: 4, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+        this.dispatcher = options.dispatcher ?? new undici__WEBPACK_IMPORTED_MODULE_0__/* .Agent */ .g6({ connections: 4, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
     }
     /** Fetches one job. Throws ApiError; kind 'not-found' when the API answers 404. */
     async getJob(jobId) {
         const path = `/indexes/${encodePathSegment(this.options.indexName)}/jobs/${encodePathSegment(jobId)}`;
         return this.call(path, (body) => {
-            const job = (0,marqo_job/* parseJob */.JN)(body);
+            const job = (0,_job_js__WEBPACK_IMPORTED_MODULE_1__/* .parseJob */ .JN)(body);
             if (job.jobId !== jobId)
-                throw new marqo_job/* ResponseFormatError */.TT('jobId', JSON.stringify(jobId), job.jobId);
+                throw new _job_js__WEBPACK_IMPORTED_MODULE_1__/* .ResponseFormatError */ .TT('jobId', JSON.stringify(jobId), job.jobId);
             return job;
         });
     }
@@ -28486,7 +28605,7 @@ class MarqoJobsClient {
         parameters.set('limit', String(query.limit));
         // URLSearchParams writes `+` as %2B and `:` as %3A, as the API needs for timestamps.
         const path = `/indexes/${encodePathSegment(this.options.indexName)}/jobs?${parameters.toString()}`;
-        return this.call(path, marqo_job/* parseJobList */.Tm);
+        return this.call(path, _job_js__WEBPACK_IMPORTED_MODULE_1__/* .parseJobList */ .Tm);
     }
     /** Ends open connections; calls in flight fail. */
     async close() {
@@ -28525,11 +28644,18 @@ class MarqoJobsClient {
             if (attempt >= MAX_ATTEMPTS) {
                 throw new ApiError('retries-exhausted', `gave up after ${attempt} attempts; the last one failed: ${problem.message}`);
             }
-            const pause = problem.retryAfterMs ?? backoffMs(attempt, this.random);
+            let pause = problem.retryAfterMs ?? backoffMs(attempt, this.random);
             const left = this.options.deadline - this.now();
             if (pause >= left) {
-                const why = problem.retryAfterMs === null ? 'the next retry' : `the Retry-After of ${Math.ceil(pause / 1000)} s`;
-                throw new ApiError('deadline', `${problem.message}; ${why} would pass the timeout`);
+                // A backoff pause is shortened so that one last attempt starts before the deadline, which
+                // keeps a call from giving up long before the timeout. A Retry-After is never shortened.
+                if (problem.retryAfterMs === null && left > LAST_ATTEMPT_MS) {
+                    pause = left - LAST_ATTEMPT_MS;
+                }
+                else {
+                    const why = problem.retryAfterMs === null ? 'the next retry' : `the Retry-After of ${Math.ceil(pause / 1000)} s`;
+                    throw new ApiError('deadline', `${problem.message}; ${why} would pass the timeout`);
+                }
             }
             this.options.onRetry?.(`Retrying GET ${shownPath} in ${(pause / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS}): ${problem.message}`);
             await sleep(pause, this.options.signal);
@@ -28544,14 +28670,14 @@ class MarqoJobsClient {
             }
             catch {
                 const what = this.redact(describeErrorBody(response.body));
-                const failure = new marqo_job/* ResponseFormatError */.TT('body', 'JSON', what);
+                const failure = new _job_js__WEBPACK_IMPORTED_MODULE_1__/* .ResponseFormatError */ .TT('body', 'JSON', what);
                 throw new TransientError(`status ${status} with a body that is not JSON (${what === 'an HTML page' ? what : `${response.body.length} bytes`})`, null, failure);
             }
             try {
                 return parse(body);
             }
             catch (error) {
-                if (error instanceof marqo_job/* ResponseFormatError */.TT) {
+                if (error instanceof _job_js__WEBPACK_IMPORTED_MODULE_1__/* .ResponseFormatError */ .TT) {
                     throw new TransientError(`status ${status} with an unexpected body: ${error.message}`, null, error);
                 }
                 throw error;
@@ -28595,7 +28721,7 @@ class MarqoJobsClient {
         const signal = AbortSignal.any([this.options.signal, timeout]);
         let response;
         try {
-            response = await (0,undici/* request */.Em)(url, {
+            response = await (0,undici__WEBPACK_IMPORTED_MODULE_0__/* .request */ .Em)(url, {
                 method: 'GET',
                 dispatcher: this.dispatcher,
                 signal,
@@ -28632,7 +28758,17 @@ class MarqoJobsClient {
         catch (error) {
             if (error instanceof ApiError)
                 throw error;
-            throw this.classify(error, timeout, timeoutMs);
+            const failure = this.classify(error, timeout, timeoutMs);
+            // A 2xx body that ends before its Content-Length is a response that is not the documented
+            // JSON, so it counts toward MAX_INVALID_RESPONSES like the other malformed bodies.
+            const code = errorCode(error);
+            const timedOut = timeout.aborted || code === 'UND_ERR_BODY_TIMEOUT';
+            if (failure instanceof TransientError && !timedOut && response.statusCode >= 200 && response.statusCode < 300) {
+                const expected = Number.isFinite(declared) ? `${declared} bytes` : 'a complete body';
+                const of = Number.isFinite(declared) ? ` of ${declared}` : '';
+                throw new TransientError(`status ${response.statusCode} with a truncated body (${size} bytes${of}, then the connection closed)`, null, new _job_js__WEBPACK_IMPORTED_MODULE_1__/* .ResponseFormatError */ .TT('body', expected, `${size} bytes`));
+            }
+            throw failure;
         }
         return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks, size) };
     }
@@ -28649,683 +28785,12 @@ class MarqoJobsClient {
         }
         if (code !== undefined && TRANSIENT_CODES.has(code))
             return new TransientError(`network error ${code}`);
-        if (error instanceof undici/* errors */.sO.UndiciError)
+        if (error instanceof undici__WEBPACK_IMPORTED_MODULE_0__/* .errors */ .sO.UndiciError)
             return new TransientError(`network error ${code ?? error.name}`);
         const message = error instanceof Error ? error.message : String(error);
         return new TransientError(`network error: ${oneLine(message)}`);
     }
 }
-
-;// CONCATENATED MODULE: ./src/schedule.ts
-const FIRST_PAUSE_MS = 1000;
-const MIN_PAUSE_MS = 300;
-// Polling this long after the estimated end gives the API time to record the final status.
-const ETA_MARGIN_MS = 250;
-const NEAR_DONE_PERCENT = 90;
-/**
- * Chooses the pause before the next poll. Pauses start short, so quick jobs are seen at once,
- * and grow by half each poll up to the poll interval. When every active job has an estimated
- * end, the next poll lands just after the last of them; past that estimate, pauses double
- * again from 500 ms. The result never exceeds the poll interval.
- */
-function nextPauseMs(input) {
-    const ceiling = input.pollIntervalMs;
-    const warmUp = Math.min(ceiling, FIRST_PAUSE_MS * 1.5 ** Math.max(0, input.pollCount - 1));
-    if (input.active.length === 0)
-        return Math.min(ceiling, FIRST_PAUSE_MS);
-    const etas = input.active.map((job) => job.etaAt);
-    if (etas.every((eta) => eta !== null)) {
-        const untilLast = Math.max(...etas) - input.now;
-        if (untilLast + ETA_MARGIN_MS > 0 && input.overdueStreak === 0) {
-            return clamp(untilLast + ETA_MARGIN_MS, MIN_PAUSE_MS, ceiling);
-        }
-        return clamp(500 * 2 ** input.overdueStreak, MIN_PAUSE_MS, ceiling);
-    }
-    const nearDone = input.active.some((job) => (job.progressPercentage !== null && job.progressPercentage >= NEAR_DONE_PERCENT) ||
-        job.estimatedTimeMinutes === 0);
-    if (nearDone)
-        return clamp(Math.min(warmUp, FIRST_PAUSE_MS), MIN_PAUSE_MS, ceiling);
-    return clamp(warmUp, MIN_PAUSE_MS, ceiling);
-}
-function clamp(value, low, high) {
-    return Math.round(Math.min(high, Math.max(Math.min(low, high), value)));
-}
-/** Progress observations of one job, reduced to what an end estimate needs. */
-class ProgressTracker {
-    first = null;
-    last = null;
-    record(at, percent) {
-        if (percent === null)
-            return;
-        if (this.first === null || percent < this.first.percent) {
-            this.first = { at, percent };
-            this.last = { at, percent };
-            return;
-        }
-        if (this.last === null || percent > this.last.percent)
-            this.last = { at, percent };
-    }
-    /** Estimated end, in epoch milliseconds, assuming the observed progress rate holds; null before two samples. */
-    eta() {
-        if (this.first === null || this.last === null || this.last.at <= this.first.at)
-            return null;
-        const rate = (this.last.percent - this.first.percent) / (this.last.at - this.first.at);
-        if (rate <= 0)
-            return null;
-        return this.last.at + (100 - this.last.percent) / rate;
-    }
-}
-
-// EXTERNAL MODULE: ./src/time.ts
-var time = __nccwpck_require__(9834);
-// EXTERNAL MODULE: ./src/logger.ts
-var logger = __nccwpck_require__(6999);
-;// CONCATENATED MODULE: ./src/watch.ts
-
-
-
-
-
-const LIST_LIMIT = 1000;
-/** A job that answers 404 may be too new to be listed; it is asked again for this long. */
-const NOT_FOUND_GRACE_MS = 10_000;
-const NOT_FOUND_RETRY_MS = 2000;
-const CONCURRENCY = 4;
-const HEARTBEAT_MS = 60_000;
-// Beyond this many jobs, progress is logged as one line per poll, not one line per job.
-const PER_JOB_PROGRESS_LIMIT = 20;
-// Jobs created before this age are polled one by one: a list call for them could cross the
-// service's 30-day limit by the time it arrives.
-const MAX_LIST_AGE_MS = 29 * 86_400_000;
-class FatalWatchError extends Error {
-}
-/** A job ID fit for one log line: IDs listed by the API are data and may contain anything. */
-function shortId(jobId) {
-    const safe = (0,logger/* logSafe */.s)(jobId);
-    return safe.length > 80 ? `${safe.slice(0, 80)}…` : safe;
-}
-async function mapConcurrent(items, limit, work) {
-    let next = 0;
-    const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-        while (next < items.length) {
-            const item = items[next];
-            next += 1;
-            await work(item);
-        }
-    });
-    // Every worker finishes before the first error is passed on, so no request outlives the call.
-    const results = await Promise.allSettled(workers);
-    const failure = results.find((result) => result.status === 'rejected');
-    if (failure)
-        throw failure.reason;
-}
-function watch_sleep(ms, signal) {
-    return new Promise((resolve) => {
-        if (signal.aborted)
-            return resolve();
-        const timer = setTimeout(done, ms);
-        function done() {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', done);
-            resolve();
-        }
-        signal.addEventListener('abort', done, { once: true });
-    });
-}
-/** Describes a job's progress in one line: `IN_PROGRESS 45% (225 of 500 items processed)`. */
-function describeJob(job) {
-    const status = job.jobStatus ?? `unknown status ${JSON.stringify(job.rawStatus)}`;
-    const parts = [`${job.processedItems} of ${job.totalItems} items processed`];
-    if (job.failedItems > 0)
-        parts.push(`${job.failedItems} failed`);
-    if (job.conflictItems > 0)
-        parts.push(`${job.conflictItems} in conflict`);
-    if (job.skippedItems > 0)
-        parts.push(`${job.skippedItems} skipped`);
-    const percent = job.progressPercentage !== null && !(0,marqo_job/* isTerminal */.Hd)(job.jobStatus ?? 'PENDING') ? ` ${Math.floor(job.progressPercentage)}%` : '';
-    return `${status}${percent} (${parts.join(', ')})`;
-}
-/**
- * Watches the selected jobs until each is terminal, the deadline passes or the run is
- * cancelled, and returns every job's latest state. It never throws for API failures: a job
- * that cannot be read is returned as unreadable, and an error that stops everything (a bad
- * API key, an unknown index) is returned in `fatalError`.
- */
-async function watchJobs(options) {
-    const watcher = new Watcher(options);
-    return watcher.run();
-}
-class Watcher {
-    settings;
-    api;
-    log;
-    signal;
-    deadline;
-    now;
-    jobs = new Map();
-    progress = new Map();
-    notFoundSince = new Map();
-    indexChecked = false;
-    listPolling = true;
-    polls = 0;
-    lastLogAt;
-    lastAggregate = '';
-    window = null;
-    constructor(options) {
-        this.settings = options.settings;
-        this.api = options.api;
-        this.log = options.log;
-        this.signal = options.signal;
-        this.deadline = options.deadline;
-        this.now = options.now ?? Date.now;
-        this.lastLogAt = this.now();
-    }
-    async run() {
-        const startedAt = this.now();
-        let outcome;
-        let fatalError = null;
-        try {
-            await this.log.group('Selecting jobs', () => this.select());
-            if (this.signal.aborted)
-                outcome = 'cancelled';
-            else if (!this.settings.wait) {
-                await this.settleNotFound();
-                outcome = this.signal.aborted ? 'cancelled' : 'snapshot';
-            }
-            else {
-                outcome = await this.log.group(`Waiting for ${this.count('active')} active job(s)`, () => this.pollUntilSettled());
-            }
-        }
-        catch (error) {
-            if (error instanceof ApiError && error.kind === 'cancelled')
-                outcome = 'cancelled';
-            else if (error instanceof ApiError && error.kind === 'deadline')
-                outcome = 'timed-out';
-            else if (error instanceof FatalWatchError) {
-                outcome = 'error';
-                fatalError = error.message;
-                for (const watched of this.jobs.values()) {
-                    if (watched.phase === 'active') {
-                        watched.phase = 'unreadable';
-                        watched.error = error.message;
-                    }
-                }
-            }
-            else
-                throw error;
-        }
-        if (this.signal.aborted)
-            outcome = 'cancelled';
-        return {
-            jobs: [...this.jobs.values()],
-            window: this.window,
-            outcome,
-            fatalError,
-            polls: this.polls,
-            startedAt,
-            finishedAt: this.now(),
-        };
-    }
-    count(phase) {
-        let total = 0;
-        for (const watched of this.jobs.values())
-            if (watched.phase === phase)
-                total += 1;
-        return total;
-    }
-    // Selection
-    async select() {
-        const selection = this.settings.selection;
-        this.polls += 1;
-        if (selection.mode === 'ids') {
-            for (const jobId of selection.jobIds)
-                this.jobs.set(jobId, { jobId, job: null, phase: 'active', error: null });
-            this.log.info(`Watching ${selection.jobIds.length} job(s) of index ${JSON.stringify(this.settings.indexName)}: ${selection.jobIds.join(', ')}`);
-            await this.fetchEach(selection.jobIds);
-        }
-        else {
-            await this.readWindow(selection.timeFrom, selection.timeTo, selection.status);
-        }
-        this.log.info(this.tally());
-    }
-    tally() {
-        const byStatus = new Map();
-        for (const watched of this.jobs.values()) {
-            const key = watched.job?.jobStatus ?? (watched.job ? 'unknown status' : watched.phase === 'unreadable' ? 'unreadable' : 'not found yet');
-            byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
-        }
-        const parts = [...byStatus.entries()].map(([status, count]) => `${count} ${status}`);
-        return `${this.jobs.size} job(s): ${parts.length > 0 ? parts.join(', ') : 'none'}`;
-    }
-    async list(query) {
-        try {
-            return await this.api.listJobs(query);
-        }
-        catch (error) {
-            throw this.escalate(error, 'list');
-        }
-    }
-    /** Turns errors that concern every job into a FatalWatchError; others pass through. */
-    escalate(error, call) {
-        if (!(error instanceof ApiError))
-            return error;
-        if (error.kind === 'unauthorized')
-            return new FatalWatchError(`The API rejected the key: ${error.message}`);
-        if (error.kind === 'not-found' && call === 'list') {
-            return new FatalWatchError(`Index ${JSON.stringify(this.settings.indexName)} not found (${error.message}). Check index-name and base-url.`);
-        }
-        if (call === 'list' && (error.kind === 'bad-request' || error.kind === 'redirect' || error.kind === 'too-large' || error.kind === 'invalid-response' || error.kind === 'retries-exhausted')) {
-            return new FatalWatchError(`Listing the jobs of index ${JSON.stringify(this.settings.indexName)} failed: ${error.message}`);
-        }
-        if (call === 'get' && error.kind === 'redirect')
-            return new FatalWatchError(`Reading a job failed: ${error.message}`);
-        return error;
-    }
-    async readWindow(timeFrom, timeTo, status) {
-        const first = await this.list({ timeFrom, timeTo, status, limit: LIST_LIMIT });
-        // Later pages reuse the window the service echoed, so the window stays fixed and no
-        // end is computed from the runner's clock, which may run ahead of the service's.
-        const window = {
-            timeFrom: first.timeFrom ?? timeFrom,
-            timeTo: first.timeTo ?? timeTo,
-            status,
-            total: first.total,
-            unread: 0,
-        };
-        this.window = window;
-        const describedWindow = `${window.timeFrom ?? 'the last 24 hours'} to ${window.timeTo ?? 'now'}${status ? `, status ${status}` : ''}`;
-        this.log.info(`Window of index ${JSON.stringify(this.settings.indexName)}: ${describedWindow}; the service counts ${first.total} job(s)`);
-        const seen = new Map();
-        const add = (list) => {
-            for (const job of list.jobs)
-                if (!seen.has(job.jobId))
-                    seen.set(job.jobId, job);
-        };
-        add(first);
-        const fromMicros = window.timeFrom ? parseMicros(window.timeFrom) : null;
-        let unread = 0;
-        let page = first;
-        let calls = 1;
-        while (page.jobs.length < page.total && page.jobs.length > 0) {
-            let oldest = Number.POSITIVE_INFINITY;
-            let newest = Number.NEGATIVE_INFINITY;
-            for (const job of page.jobs) {
-                oldest = Math.min(oldest, job.createdAtMicros);
-                newest = Math.max(newest, job.createdAtMicros);
-            }
-            let cursor;
-            if (oldest === newest) {
-                // A full page of one createdAt: narrowing timeTo cannot get past it, so the pile is read
-                // on its own, split by status when it exceeds a page, and the cursor moves just below it.
-                const pile = await this.readPile(oldest, status);
-                calls += pile.calls;
-                for (const job of pile.jobs)
-                    if (!seen.has(job.jobId))
-                        seen.set(job.jobId, job);
-                unread += pile.unread;
-                cursor = oldest - 1;
-            }
-            else {
-                cursor = oldest;
-            }
-            if (fromMicros !== null && cursor < fromMicros)
-                break;
-            page = await this.list({ timeFrom: window.timeFrom, timeTo: (0,time/* formatTimestamp */.Ey)(cursor), status, limit: LIST_LIMIT });
-            calls += 1;
-            add(page);
-        }
-        window.unread = Math.max(unread, first.total - seen.size);
-        if (calls > 1)
-            this.log.info(`Read ${seen.size} job(s) of the window in ${calls} list calls`);
-        if (window.unread > 0) {
-            this.log.warning(`${window.unread} job(s) of the window could not be read: more jobs share one createdAt than the list endpoint returns in a call`);
-        }
-        // Newest first, as the service lists them.
-        const ordered = [...seen.values()].sort((a, b) => b.createdAtMicros - a.createdAtMicros);
-        for (const job of ordered) {
-            const watched = { jobId: job.jobId, job: null, phase: 'active', error: null };
-            this.jobs.set(job.jobId, watched);
-            this.apply(watched, job, true);
-        }
-    }
-    async readPile(micros, status) {
-        const at = (0,time/* formatTimestamp */.Ey)(micros);
-        const whole = await this.list({ timeFrom: at, timeTo: at, status, limit: LIST_LIMIT });
-        if (whole.jobs.length >= whole.total || status !== null) {
-            return { jobs: whole.jobs, unread: Math.max(0, whole.total - whole.jobs.length), calls: 1 };
-        }
-        const jobs = [...whole.jobs];
-        let unread = 0;
-        let calls = 1;
-        for (const each of marqo_job/* JOB_STATUSES */.nE) {
-            const part = await this.list({ timeFrom: at, timeTo: at, status: each, limit: LIST_LIMIT });
-            calls += 1;
-            jobs.push(...part.jobs);
-            unread += Math.max(0, part.total - part.jobs.length);
-        }
-        this.log.info(`${whole.total} jobs share createdAt ${at}; read them by status in ${calls} calls`);
-        return { jobs, unread, calls };
-    }
-    // Polling
-    async pollUntilSettled() {
-        let overdueStreak = 0;
-        while (this.count('active') > 0) {
-            if (this.signal.aborted)
-                return 'cancelled';
-            const remaining = this.deadline - this.now();
-            if (remaining <= 0)
-                return 'timed-out';
-            const active = [...this.jobs.values()].filter((watched) => watched.phase === 'active');
-            const estimates = active.map((watched) => ({
-                etaAt: this.progress.get(watched.jobId)?.eta() ?? null,
-                progressPercentage: watched.job?.progressPercentage ?? null,
-                estimatedTimeMinutes: watched.job?.estimatedTimeMinutes ?? null,
-            }));
-            const pause = nextPauseMs({
-                pollIntervalMs: this.settings.pollIntervalMs,
-                pollCount: this.polls,
-                overdueStreak,
-                now: this.now(),
-                active: estimates,
-            });
-            const lastEta = estimates.every((estimate) => estimate.etaAt !== null)
-                ? Math.max(...estimates.map((estimate) => estimate.etaAt))
-                : null;
-            // The last poll happens just before the deadline rather than after it. A long pause is
-            // slept in pieces so the log still gets a line a minute.
-            const wakeAt = this.now() + Math.max(0, Math.min(pause, remaining - 500));
-            while (this.now() < wakeAt && !this.signal.aborted) {
-                await watch_sleep(Math.min(wakeAt - this.now(), HEARTBEAT_MS), this.signal);
-                if (this.now() < wakeAt)
-                    this.heartbeat();
-            }
-            if (this.signal.aborted)
-                return 'cancelled';
-            if (this.deadline - this.now() <= 0)
-                return 'timed-out';
-            await this.poll();
-            overdueStreak = lastEta !== null && this.now() > lastEta && this.count('active') > 0 ? overdueStreak + 1 : 0;
-            this.heartbeat();
-        }
-        return 'settled';
-    }
-    heartbeat() {
-        const active = this.count('active');
-        if (active > 0 && this.jobs.size > PER_JOB_PROGRESS_LIMIT) {
-            const line = this.aggregateLine();
-            if (line !== this.lastAggregate) {
-                this.lastAggregate = line;
-                this.info(line);
-                return;
-            }
-        }
-        if (active > 0 && this.now() - this.lastLogAt >= HEARTBEAT_MS) {
-            this.info(`Still waiting: ${this.aggregateLine()}; ${(0,time/* formatDuration */.a3)(this.deadline - this.now())} left before the timeout`);
-        }
-    }
-    aggregateLine() {
-        let total = 0;
-        let processed = 0;
-        const counts = new Map();
-        for (const watched of this.jobs.values()) {
-            const key = watched.phase === 'active' ? (watched.job?.jobStatus ?? 'not found yet') : 'done';
-            counts.set(key, (counts.get(key) ?? 0) + 1);
-            if (watched.job) {
-                total += watched.job.totalItems;
-                processed += watched.job.processedItems + watched.job.failedItems + watched.job.skippedItems + watched.job.conflictItems;
-            }
-        }
-        const parts = [...counts.entries()].map(([status, count]) => `${count} ${status}`);
-        return `${this.count('active')} of ${this.jobs.size} job(s) active (${parts.join(', ')}), ${processed} of ${total} items handled`;
-    }
-    info(message) {
-        this.lastLogAt = this.now();
-        this.log.info(message);
-    }
-    async poll() {
-        this.polls += 1;
-        const active = [...this.jobs.values()].filter((watched) => watched.phase === 'active');
-        const known = active.filter((watched) => watched.job !== null);
-        const unknown = active.filter((watched) => watched.job === null).map((watched) => watched.jobId);
-        let toFetch = known.map((watched) => watched.jobId);
-        if (known.length >= 2) {
-            const covered = await this.pollByList(known);
-            toFetch = toFetch.filter((jobId) => !covered.has(jobId));
-        }
-        await this.fetchEach([...toFetch, ...unknown]);
-    }
-    /**
-     * Reads the active jobs with one list call over the span of their createdAt, which costs one
-     * request instead of one per job. Returns the IDs it covered; the rest are read one by one.
-     */
-    async pollByList(known) {
-        const covered = new Set();
-        let oldest = Number.POSITIVE_INFINITY;
-        let newest = Number.NEGATIVE_INFINITY;
-        for (const watched of known) {
-            const created = watched.job.createdAtMicros;
-            oldest = Math.min(oldest, created);
-            newest = Math.max(newest, created);
-        }
-        if (!this.listPolling || oldest < (0,time/* microsFromMs */.Ke)(this.now() - MAX_LIST_AGE_MS))
-            return covered;
-        let list;
-        try {
-            list = await this.api.listJobs({ timeFrom: (0,time/* formatTimestamp */.Ey)(oldest), timeTo: (0,time/* formatTimestamp */.Ey)(newest), limit: LIST_LIMIT });
-        }
-        catch (error) {
-            if (error instanceof ApiError && ['cancelled', 'deadline', 'unauthorized', 'not-found'].includes(error.kind)) {
-                throw this.escalate(error, 'list');
-            }
-            // A failed list call is not fatal here: the jobs are read one by one instead.
-            this.log.info(`Listing the active jobs failed, so they are read one by one this time: ${error instanceof Error ? error.message : String(error)}`);
-            return covered;
-        }
-        const wanted = new Map(known.map((watched) => [watched.jobId, watched]));
-        for (const job of list.jobs) {
-            const watched = wanted.get(job.jobId);
-            if (watched) {
-                this.apply(watched, job, false);
-                covered.add(job.jobId);
-            }
-        }
-        // When the span holds so many other jobs that the page misses nearly all active ones, a list
-        // call saves nothing over reading each job, so polling goes on without it.
-        if (covered.size <= 1) {
-            this.listPolling = false;
-            this.log.debug('The list endpoint covered at most one active job; polling each job instead');
-        }
-        return covered;
-    }
-    async fetchEach(jobIds) {
-        await mapConcurrent(jobIds, CONCURRENCY, async (jobId) => {
-            const watched = this.jobs.get(jobId);
-            try {
-                const job = await this.api.getJob(jobId);
-                this.notFoundSince.delete(jobId);
-                this.apply(watched, job, this.polls <= 1);
-            }
-            catch (error) {
-                await this.handleGetError(watched, this.escalate(error, 'get'));
-            }
-        });
-    }
-    async handleGetError(watched, error) {
-        if (!(error instanceof ApiError))
-            throw error;
-        if (error.kind === 'cancelled' || error.kind === 'deadline') {
-            watched.error = error.message;
-            throw error;
-        }
-        if (error.kind === 'not-found') {
-            await this.checkIndex();
-            const since = this.notFoundSince.get(watched.jobId) ?? this.now();
-            this.notFoundSince.set(watched.jobId, since);
-            if (this.now() - since >= NOT_FOUND_GRACE_MS) {
-                this.markUnreadable(watched, `job not found in index ${JSON.stringify(this.settings.indexName)} (the API answered 404 for ${(0,time/* formatDuration */.a3)(this.now() - since)}). Check job-id and index-name.`);
-            }
-            else if (watched.error === null) {
-                watched.error = 'not found yet';
-                this.info(`Job ${shortId(watched.jobId)}: not found yet, asking again for up to ${NOT_FOUND_GRACE_MS / 1000} s (a new job may not be listed at once)`);
-            }
-            return;
-        }
-        this.markUnreadable(watched, error.message);
-    }
-    /** Tells an unknown index from an unknown job, as a job's 404 does not say which. */
-    async checkIndex() {
-        if (this.indexChecked)
-            return;
-        await this.list({ limit: 1 });
-        this.indexChecked = true;
-    }
-    /** After the snapshot, asks again for jobs that answered 404, for as long as a new job may take to appear. */
-    async settleNotFound() {
-        while (this.notFoundSince.size > 0 && !this.signal.aborted) {
-            const remaining = this.deadline - this.now();
-            if (remaining <= 0)
-                return;
-            await watch_sleep(Math.min(NOT_FOUND_RETRY_MS, remaining), this.signal);
-            const pending = [...this.notFoundSince.keys()].filter((jobId) => this.jobs.get(jobId)?.phase === 'active');
-            if (pending.length === 0)
-                return;
-            await this.fetchEach(pending);
-        }
-    }
-    markUnreadable(watched, message) {
-        watched.phase = 'unreadable';
-        watched.error = message;
-        this.notFoundSince.delete(watched.jobId);
-        this.log.warning(`Job ${shortId(watched.jobId)}: ${message}`);
-        this.lastLogAt = this.now();
-    }
-    apply(watched, job, initial) {
-        const previous = watched.job;
-        watched.job = job;
-        watched.error = null;
-        const tracker = this.progress.get(job.jobId) ?? new ProgressTracker();
-        this.progress.set(job.jobId, tracker);
-        if (job.jobStatus === 'IN_PROGRESS')
-            tracker.record(this.now(), job.progressPercentage);
-        if (job.jobStatus === null) {
-            watched.phase = 'unknown-status';
-            this.log.warning(`Job ${shortId(job.jobId)}: unknown status ${JSON.stringify(job.rawStatus)}; it is not treated as success`);
-            this.lastLogAt = this.now();
-            return;
-        }
-        watched.phase = (0,marqo_job/* isTerminal */.Hd)(job.jobStatus) ? 'terminal' : 'active';
-        const quiet = this.jobs.size > PER_JOB_PROGRESS_LIMIT;
-        const statusChanged = previous === null || previous.jobStatus !== job.jobStatus;
-        const progressed = previous !== null &&
-            (previous.processedItems !== job.processedItems ||
-                previous.failedItems !== job.failedItems ||
-                Math.floor(previous.progressPercentage ?? 0) !== Math.floor(job.progressPercentage ?? 0));
-        if (initial || previous === null) {
-            if (!quiet || (previous === null && !initial))
-                this.info(`Job ${shortId(job.jobId)}: ${describeJob(job)}`);
-        }
-        else if (statusChanged && previous !== null) {
-            const took = watched.phase === 'terminal' ? durationText(job) : '';
-            if (!quiet || watched.phase === 'terminal') {
-                this.info(`Job ${shortId(job.jobId)}: ${previous.jobStatus ?? previous.rawStatus} -> ${describeJob(job)}${took}`);
-            }
-        }
-        else if (progressed && !quiet) {
-            this.info(`Job ${shortId(job.jobId)}: ${describeJob(job)}`);
-        }
-    }
-}
-function durationText(job) {
-    if (!job.startedAt || !job.completedAt)
-        return '';
-    const started = parseMicros(job.startedAt);
-    const completed = parseMicros(job.completedAt);
-    if (started === null || completed === null || completed < started)
-        return '';
-    return `, ran ${(0,time/* formatDuration */.a3)((completed - started) / 1000)}`;
-}
-function parseMicros(text) {
-    return (0,time/* parseTimestamp */.EH)(text)?.micros ?? null;
-}
-
-// EXTERNAL MODULE: ./src/verdict.ts
-var verdict = __nccwpck_require__(3138);
-;// CONCATENATED MODULE: ./src/engine.ts
-
-
-
-
-/**
- * Watches the selected jobs and judges them: the part of a run that the GitHub Action and the
- * command-line tool share. It never throws for API failures; they end up in the verdict.
- */
-async function watchAndJudge(settings, log, signal) {
-    const deadline = Date.now() + settings.timeoutMs;
-    const client = new MarqoJobsClient({
-        baseUrl: settings.baseUrl,
-        apiKey: settings.apiKey,
-        indexName: settings.indexName,
-        deadline,
-        signal,
-        // Long enough for a slow page of 1,000 jobs, short enough to retry a stalled connection soon.
-        attemptTimeoutMs: Math.min(30_000, Math.max(10_000, 2 * settings.pollIntervalMs)),
-        onRetry: (message) => log.info(message),
-    });
-    try {
-        const watch = await watchJobs({ settings, api: client, log, signal, deadline });
-        return { watch, verdict: (0,verdict/* judge */.S4)(watch, settings) };
-    }
-    finally {
-        await client.close();
-    }
-}
-/** Logs what the run will do, in three lines. */
-function logSettings(log, settings) {
-    const selection = settings.selection;
-    const what = selection.mode === 'ids'
-        ? `${selection.jobIds.length} job ID(s)`
-        : `the window ${selection.timeFrom ?? '(last 24 hours)'} to ${selection.timeTo ?? 'now'}${selection.status ? ` with status ${selection.status}` : ''}`;
-    log.info(`Index ${JSON.stringify(settings.indexName)} at ${settings.baseUrl}: ${what}`);
-    log.info(`wait ${settings.wait}, timeout ${(0,time/* formatDuration */.a3)(settings.timeoutMs)}, poll interval up to ${(0,time/* formatDuration */.a3)(settings.pollIntervalMs)}`);
-    const skipped = settings.maxSkippedItems?.text ?? 'no limit';
-    log.info(`Thresholds: max-failed-items ${settings.maxFailedItems.text}, max-conflict-items ${settings.maxConflictItems.text}, max-skipped-items ${skipped}, fail-on-status ${settings.failOnStatus.join(',') || 'none'}`);
-}
-const RESULT_TITLES = {
-    passed: 'Marqo jobs passed',
-    pending: 'Marqo jobs are still pending',
-    failed: 'Marqo jobs failed',
-    'timed-out': 'Marqo jobs timed out',
-    cancelled: 'Watching the Marqo jobs was cancelled',
-};
-/** The failure message: a title and every reason, one per line (the first 20, then a count). */
-function failureMessage(verdict) {
-    const lines = verdict.reasons.slice(0, 20).map((reason) => `- ${reason}`);
-    if (verdict.reasons.length > 20)
-        lines.push(`- … and ${verdict.reasons.length - 20} more reasons in the step summary`);
-    return `${RESULT_TITLES[verdict.result]}: ${verdict.reasons.length} reason${verdict.reasons.length === 1 ? '' : 's'}\n${lines.join('\n')}`;
-}
-
-
-/***/ }),
-
-/***/ 6999:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   s: () => (/* binding */ logSafe)
-/* harmony export */ });
-/* unused harmony export silentLogger */
-/** Makes text from the API safe for one log line: no line breaks, so no line can start a workflow command. */
-function logSafe(text) {
-    return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
-}
-const silentLogger = {
-    info: () => undefined,
-    warning: () => undefined,
-    error: () => undefined,
-    debug: () => undefined,
-    group: (_name, work) => work(),
-};
 
 
 /***/ }),
@@ -29744,6 +29209,79 @@ async function writeReport(path, settings, watch, verdict, generatedAt, redact =
 
 /***/ }),
 
+/***/ 649:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   J: () => (/* binding */ redactForDisplay)
+/* harmony export */ });
+/** Copies a map from the API, such as error type to document IDs, with its keys and strings redacted. */
+function redactMap(map, redact) {
+    const copy = {};
+    for (const [key, value] of Object.entries(map)) {
+        copy[redact(key)] = Array.isArray(value)
+            ? value.map((item) => (typeof item === 'string' ? redact(item) : item))
+            : value;
+    }
+    return copy;
+}
+/**
+ * Copies a job with every text field and every map redacted. Field names are not data, so they stay.
+ * `jobStatus` stays too, because the summary branches on it (`rawStatus` is the text). `raw` is read
+ * only by the JSON report, which redacts its own text.
+ */
+function redactJob(job, redact) {
+    const copy = { ...job };
+    for (const [field, value] of Object.entries(job)) {
+        if (field === 'raw' || field === 'jobStatus')
+            continue;
+        if (typeof value === 'string')
+            copy[field] = redact(value);
+        else if (value !== null && typeof value === 'object')
+            copy[field] = redactMap(value, redact);
+    }
+    return copy;
+}
+function redactWindow(window, redact) {
+    if (window === null)
+        return null;
+    return {
+        ...window,
+        timeFrom: window.timeFrom === null ? null : redact(window.timeFrom),
+        timeTo: window.timeTo === null ? null : redact(window.timeTo),
+    };
+}
+/**
+ * Copies the watch result and verdict with every secret in text from the API replaced, for the
+ * summary, the comment and the outputs. This has to happen before markdown escapes and cuts the
+ * text: `ghs_x` becomes `ghs&#95;x`, which a redaction of the finished markdown misses, and a cut
+ * ID could keep part of a secret.
+ */
+function redactForDisplay(watch, verdict, redact) {
+    return {
+        watch: {
+            ...watch,
+            jobs: watch.jobs.map((watched) => ({
+                ...watched,
+                jobId: redact(watched.jobId),
+                error: watched.error === null ? null : redact(watched.error),
+                job: watched.job === null ? null : redactJob(watched.job, redact),
+            })),
+            window: redactWindow(watch.window, redact),
+            fatalError: watch.fatalError === null ? null : redact(watch.fatalError),
+        },
+        verdict: {
+            ...verdict,
+            reasons: verdict.reasons.map(redact),
+            notes: verdict.notes.map(redact),
+            jobsByStatus: redactMap(verdict.jobsByStatus, redact),
+        },
+    };
+}
+
+
+/***/ }),
+
 /***/ 4800:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -29761,6 +29299,8 @@ var time = __nccwpck_require__(9834);
 var logger = __nccwpck_require__(6999);
 // EXTERNAL MODULE: ./src/marqo/job.ts
 var marqo_job = __nccwpck_require__(6407);
+// EXTERNAL MODULE: ./src/watch.ts + 1 modules
+var watch = __nccwpck_require__(5281);
 ;// CONCATENATED MODULE: ./src/report/escape.ts
 // Everything the API returns (document IDs, error types, messages) is data. These helpers make
 // it inert in markdown: it cannot open HTML, start emphasis or a link, split a table cell, or
@@ -29803,6 +29343,7 @@ function escape_truncate(text, max) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 
@@ -29857,9 +29398,18 @@ function progressOf(job) {
         return job.progressPercentage;
     return job.totalItems === 0 ? 0 : (job.processedItems / job.totalItems) * 100;
 }
+/** The service's estimate of the time an active job still needs, as a suffix of its duration. */
+function timeLeft(job) {
+    if (job.jobStatus === null || isTerminal(job.jobStatus) || job.estimatedTimeMinutes === null)
+        return '';
+    return `, about ${formatDuration(job.estimatedTimeMinutes * 60_000)} left`;
+}
 function statusCell(watched) {
-    if (watched.job === null)
-        return watched.phase === 'unreadable' ? 'could not be read' : 'not found yet';
+    if (watched.job === null) {
+        if (watched.phase === 'unreadable')
+            return 'could not be read';
+        return watched.error === NOT_FOUND_YET ? 'not found yet' : 'not read';
+    }
     if (watched.job.jobStatus === null)
         return `unknown: ${code(truncate(watched.job.rawStatus, 40))}`;
     return watched.job.jobStatus;
@@ -29957,7 +29507,7 @@ function buildSummary(input) {
     tail.push('| Input | Limit | Actual | |');
     tail.push('|---|---:|---:|---|');
     for (const check of verdict.thresholds) {
-        const limit = check.limitText === null ? 'no limit' : check.limitText.endsWith('%') ? `${check.limitText} (${Math.floor(check.limitItems ?? 0)} items)` : check.limitText;
+        const limit = check.limitText === null ? 'no limit' : check.limitText.endsWith('%') ? `${check.limitText} (${plural(Math.floor(check.limitItems ?? 0), 'item')})` : check.limitText;
         tail.push(`| \`${check.input}\` | ${limit} | ${number(check.actual)} | ${check.exceeded ? '❌ exceeded' : '✅'} |`);
     }
     const failOn = settings.failOnStatus.length > 0 ? settings.failOnStatus.join(', ') : 'none';
@@ -30008,7 +29558,7 @@ function buildJobTable(jobs, now, budget, reportNote) {
     for (const watched of ordered) {
         const job = watched.job;
         const row = job
-            ? `| ${code(truncate(watched.jobId, 100))} | ${escapeMarkdown(truncate(job.jobType || '-', 40))} | ${statusCell(watched)} | ${itemsCell(job)} | ${progressBar(progressOf(job))} | ${jobDuration(job, now)} |`
+            ? `| ${code(truncate(watched.jobId, 100))} | ${escapeMarkdown(truncate(job.jobType || '-', 40))} | ${statusCell(watched)} | ${itemsCell(job)} | ${progressBar(progressOf(job))} | ${jobDuration(job, now)}${timeLeft(job)} |`
             : `| ${code(truncate(watched.jobId, 100))} | - | ${statusCell(watched)} | - | - | - |`;
         section.add(row);
     }
@@ -30039,6 +29589,8 @@ function buildGroups(title, groups, budget, reportNote, extra) {
     if (groups.length === 0)
         return '';
     const perGroup = Math.max(512, budget / groups.length);
+    // A few IDs in all are shown open; more stay folded so the sections after them remain in view.
+    const idCount = groups.reduce((sum, group) => sum + group.ids.length, 0);
     let used = 0;
     const parts = [`### ${title}\n`];
     let omittedGroups = 0;
@@ -30049,7 +29601,7 @@ function buildGroups(title, groups, budget, reportNote, extra) {
         }
         const ids = group.ids.length > 0 ? idList(group.ids, perGroup, reportNote) : '_No document IDs listed._';
         const label = `${code(truncate(group.key, 120))}: ${plural(group.count, 'item')}${extra(group)}`;
-        const block = details(label, ids, groups.length === 1 && group.ids.length <= COLLAPSE_AFTER);
+        const block = details(label, ids, idCount <= COLLAPSE_AFTER);
         used += bytes(block);
         parts.push(block);
     }
@@ -30315,9 +29867,25 @@ function parseStatus(name, text) {
 function hasControlCharacters(text) {
     return /[\u0000-\u001f\u007f]/.test(text);
 }
+/** Parses text with one JSON value on each non-empty line. Returns null when a line is not JSON or there are fewer than two. */
+function parseJsonLines(text) {
+    const values = [];
+    for (const line of text.split(/\r?\n/)) {
+        if (line.trim() === '')
+            continue;
+        try {
+            values.push(JSON.parse(line));
+        }
+        catch {
+            return null;
+        }
+    }
+    return values.length > 1 ? values : null;
+}
 /**
  * Splits the job-id input into IDs. Accepts IDs separated by commas, spaces or new lines, the
- * JSON body of a documents call (`{"jobId": "..."}`), or a JSON array of IDs or such bodies.
+ * JSON body of a documents call (`{"jobId": "..."}`), one such body per line, or a JSON array of
+ * IDs or such bodies.
  */
 function parseJobIds(text) {
     const value = text.trim();
@@ -30328,7 +29896,10 @@ function parseJobIds(text) {
             parsed = JSON.parse(value);
         }
         catch (error) {
-            throw new InputError('job-id', `looks like JSON but does not parse (${error.message}). Give IDs separated by commas, or valid JSON.`);
+            // A shell loop of documents calls collects one response body per line.
+            parsed = parseJsonLines(value);
+            if (parsed === null)
+                throw new InputError('job-id', `${show(value)} looks like JSON but does not parse (${error.message}). Give IDs separated by commas, or valid JSON.`);
         }
         const entries = Array.isArray(parsed) ? parsed : [parsed];
         ids = entries.map((entry, index) => {
@@ -30417,7 +29988,9 @@ function parseSelection(inputs, nowMs) {
     if (jobIdText !== '') {
         const windowInputs = ['time-from', 'time-to', 'status'].filter((name) => inputs[name].trim() !== '');
         if (windowInputs.length > 0) {
-            throw new InputError('job-id', `cannot be combined with ${windowInputs.join(', ')}. Give job IDs to watch those jobs, or a window (time-from, time-to, status) to watch the jobs in it, not both.`);
+            const values = windowInputs.map((name) => show(inputs[name].trim())).join(', ');
+            const setTo = windowInputs.length === 1 ? `which is set to ${values}` : `which are set to ${values}`;
+            throw new InputError('job-id', `${show(jobIdText)} cannot be combined with ${windowInputs.join(', ')}, ${setTo}. Give job IDs to watch those jobs, or a window (time-from, time-to, status) to watch the jobs in it, not both.`);
         }
         const jobIds = parseJobIds(jobIdText);
         if (jobIds.length === 0)
@@ -30623,7 +30196,9 @@ function parseDuration(text) {
 /* harmony export */   fh: () => (/* binding */ effectiveFailedItems)
 /* harmony export */ });
 /* unused harmony exports sumTotals, statusKey */
-/* harmony import */ var _time_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9834);
+/* harmony import */ var _watch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5281);
+/* harmony import */ var _time_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9834);
+
 
 // Jobs named in one reason before the rest are counted, to keep messages readable.
 const IDS_PER_REASON = 10;
@@ -30738,7 +30313,16 @@ function judge(watch, settings) {
     }
     else if (watch.outcome === 'timed-out' && active.length > 0) {
         result = 'timed-out';
-        reasons.unshift(`${plural(active.length, 'job')} still active when the timeout of ${(0,_time_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(settings.timeoutMs)} passed: ${describeActive(active)}`);
+        reasons.unshift(`${plural(active.length, 'job')} still active when the timeout of ${(0,_time_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(settings.timeoutMs)} passed: ${describeActive(active)}`);
+        // Why the last read of a job failed, such as a refused connection, is often why it timed out.
+        const lastErrors = new Map();
+        for (const watched of active) {
+            if (watched.error === null || watched.error === _watch_js__WEBPACK_IMPORTED_MODULE_0__/* .NOT_FOUND_YET */ .Mx)
+                continue;
+            lastErrors.set(watched.error, [...(lastErrors.get(watched.error) ?? []), watched]);
+        }
+        for (const [error, group] of lastErrors)
+            reasons.push(`the last read of ${plural(group.length, 'job')} failed (${listIds(group)}): ${error}`);
     }
     else if (reasons.length > 0) {
         result = 'failed';
@@ -30757,11 +30341,671 @@ function isEndStatus(status) {
 }
 function describeActive(active) {
     const shown = active.slice(0, IDS_PER_REASON).map((watched) => {
-        const status = watched.job?.jobStatus ?? 'not found';
+        const status = watched.job?.jobStatus ?? (watched.error === _watch_js__WEBPACK_IMPORTED_MODULE_0__/* .NOT_FOUND_YET */ .Mx ? 'not found' : 'not read');
         return `${watched.jobId} (${status})`;
     });
     const rest = active.length - shown.length;
     return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
+}
+
+
+/***/ }),
+
+/***/ 5281:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Mx: () => (/* binding */ NOT_FOUND_YET),
+  wB: () => (/* binding */ watchJobs)
+});
+
+// UNUSED EXPORTS: LIST_LIMIT, NOT_FOUND_GRACE_MS, describeJob
+
+// EXTERNAL MODULE: ./src/marqo/client.ts
+var client = __nccwpck_require__(5481);
+// EXTERNAL MODULE: ./src/marqo/job.ts
+var marqo_job = __nccwpck_require__(6407);
+;// CONCATENATED MODULE: ./src/schedule.ts
+const FIRST_PAUSE_MS = 1000;
+const MIN_PAUSE_MS = 300;
+// Polling this long after the estimated end gives the API time to record the final status.
+const ETA_MARGIN_MS = 250;
+const NEAR_DONE_PERCENT = 90;
+/**
+ * Chooses the pause before the next poll. Pauses start short, so quick jobs are seen at once,
+ * and grow by half each poll up to the poll interval. When every active job has an estimated
+ * end, the next poll lands just after the last of them; past that estimate, pauses double
+ * again from 500 ms. Without such estimates, pauses stay at most 1 s while every active job is
+ * near its end, and at most the largest estimatedTimeMinutes when every active job reports one.
+ * The result never exceeds the poll interval.
+ */
+function nextPauseMs(input) {
+    const ceiling = input.pollIntervalMs;
+    const warmUp = Math.min(ceiling, FIRST_PAUSE_MS * 1.5 ** Math.max(0, input.pollCount - 1));
+    if (input.active.length === 0)
+        return Math.min(ceiling, FIRST_PAUSE_MS);
+    const etas = input.active.map((job) => job.etaAt);
+    if (etas.every((eta) => eta !== null)) {
+        const untilLast = Math.max(...etas) - input.now;
+        if (untilLast + ETA_MARGIN_MS > 0 && input.overdueStreak === 0) {
+            return clamp(untilLast + ETA_MARGIN_MS, MIN_PAUSE_MS, ceiling);
+        }
+        return clamp(500 * 2 ** input.overdueStreak, MIN_PAUSE_MS, ceiling);
+    }
+    // The verdict waits for the last job, so one job near its end among others far from it is no
+    // reason to poll every second.
+    const nearDone = input.active.every((job) => (job.progressPercentage !== null && job.progressPercentage >= NEAR_DONE_PERCENT) ||
+        job.estimatedTimeMinutes === 0);
+    if (nearDone)
+        return clamp(Math.min(warmUp, FIRST_PAUSE_MS), MIN_PAUSE_MS, ceiling);
+    const minutes = input.active.map((job) => job.estimatedTimeMinutes);
+    const untilEstimate = minutes.every((value) => value !== null)
+        ? Math.max(FIRST_PAUSE_MS, Math.max(...minutes) * 60_000)
+        : Number.POSITIVE_INFINITY;
+    return clamp(Math.min(warmUp, untilEstimate), MIN_PAUSE_MS, ceiling);
+}
+function clamp(value, low, high) {
+    return Math.round(Math.min(high, Math.max(Math.min(low, high), value)));
+}
+/** Progress observations of one job, reduced to what an end estimate needs. */
+class ProgressTracker {
+    first = null;
+    last = null;
+    record(at, percent) {
+        if (percent === null)
+            return;
+        if (this.first === null || percent < this.first.percent) {
+            this.first = { at, percent };
+            this.last = { at, percent };
+            return;
+        }
+        if (this.last === null || percent > this.last.percent)
+            this.last = { at, percent };
+    }
+    /** Estimated end, in epoch milliseconds, assuming the observed progress rate holds; null before two samples. */
+    eta() {
+        if (this.first === null || this.last === null || this.last.at <= this.first.at)
+            return null;
+        const rate = (this.last.percent - this.first.percent) / (this.last.at - this.first.at);
+        if (rate <= 0)
+            return null;
+        return this.last.at + (100 - this.last.percent) / rate;
+    }
+}
+
+// EXTERNAL MODULE: ./src/time.ts
+var time = __nccwpck_require__(9834);
+// EXTERNAL MODULE: ./src/logger.ts
+var logger = __nccwpck_require__(6999);
+;// CONCATENATED MODULE: ./src/watch.ts
+
+
+
+
+
+const LIST_LIMIT = 1000;
+/** A job that answers 404 may be too new to be listed; it is asked again for this long. */
+const NOT_FOUND_GRACE_MS = 10_000;
+/** The error of an active job that has answered 404 so far, within NOT_FOUND_GRACE_MS. */
+const NOT_FOUND_YET = 'not found yet';
+const NOT_FOUND_RETRY_MS = 2000;
+const CONCURRENCY = 4;
+const HEARTBEAT_MS = 60_000;
+/** The last poll is made this long before the deadline, so that its response arrives in time. */
+const LAST_POLL_LEAD_MS = 500;
+// Beyond this many jobs, progress is logged as one line per poll, not one line per job.
+const PER_JOB_PROGRESS_LIMIT = 20;
+// Jobs created before this age are polled one by one: a list call for them could cross the
+// service's 30-day limit by the time it arrives.
+const MAX_LIST_AGE_MS = 29 * 86_400_000;
+class FatalWatchError extends Error {
+}
+/** A job ID fit for one log line: IDs listed by the API are data and may contain anything. */
+function shortId(jobId) {
+    const safe = (0,logger/* logSafe */.s)(jobId);
+    return safe.length > 80 ? `${safe.slice(0, 80)}…` : safe;
+}
+async function mapConcurrent(items, limit, work) {
+    let next = 0;
+    const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+        while (next < items.length) {
+            const item = items[next];
+            next += 1;
+            await work(item);
+        }
+    });
+    // Every worker finishes before the first error is passed on, so no request outlives the call.
+    const results = await Promise.allSettled(workers);
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure)
+        throw failure.reason;
+}
+function sleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal.aborted)
+            return resolve();
+        const timer = setTimeout(done, ms);
+        function done() {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+        }
+        signal.addEventListener('abort', done, { once: true });
+    });
+}
+/** Describes a job's progress in one line: `IN_PROGRESS 45% (225 of 500 items processed)`. */
+function describeJob(job) {
+    const status = job.jobStatus ?? `unknown status ${JSON.stringify(job.rawStatus)}`;
+    const parts = [`${job.processedItems} of ${job.totalItems} items processed`];
+    if (job.failedItems > 0)
+        parts.push(`${job.failedItems} failed`);
+    if (job.conflictItems > 0)
+        parts.push(`${job.conflictItems} in conflict`);
+    if (job.skippedItems > 0)
+        parts.push(`${job.skippedItems} skipped`);
+    const percent = job.progressPercentage !== null && !(0,marqo_job/* isTerminal */.Hd)(job.jobStatus ?? 'PENDING') ? ` ${Math.floor(job.progressPercentage)}%` : '';
+    return `${status}${percent} (${parts.join(', ')})`;
+}
+/**
+ * Watches the selected jobs until each is terminal, the deadline passes or the run is
+ * cancelled, and returns every job's latest state. It never throws for API failures: a job
+ * that cannot be read is returned as unreadable, and an error that stops everything (a bad
+ * API key, an unknown index) is returned in `fatalError`.
+ */
+async function watchJobs(options) {
+    const watcher = new Watcher(options);
+    return watcher.run();
+}
+class Watcher {
+    settings;
+    api;
+    log;
+    signal;
+    deadline;
+    now;
+    jobs = new Map();
+    progress = new Map();
+    notFoundSince = new Map();
+    indexCheck = null;
+    listPolling = true;
+    polls = 0;
+    lastLogAt;
+    lastAggregate = '';
+    window = null;
+    constructor(options) {
+        this.settings = options.settings;
+        this.api = options.api;
+        this.log = options.log;
+        this.signal = options.signal;
+        this.deadline = options.deadline;
+        this.now = options.now ?? Date.now;
+        this.lastLogAt = this.now();
+    }
+    async run() {
+        const startedAt = this.now();
+        let outcome;
+        let fatalError = null;
+        try {
+            await this.log.group('Selecting jobs', () => this.select());
+            if (this.signal.aborted)
+                outcome = 'cancelled';
+            else if (!this.settings.wait) {
+                await this.settleNotFound();
+                outcome = this.signal.aborted ? 'cancelled' : 'snapshot';
+            }
+            else {
+                outcome = await this.log.group(`Waiting for ${this.count('active')} active job(s)`, () => this.pollUntilSettled());
+            }
+        }
+        catch (error) {
+            if (error instanceof client/* ApiError */.hD && error.kind === 'cancelled')
+                outcome = 'cancelled';
+            else if (error instanceof client/* ApiError */.hD && error.kind === 'deadline')
+                outcome = 'timed-out';
+            else if (error instanceof FatalWatchError) {
+                outcome = 'error';
+                fatalError = error.message;
+                for (const watched of this.jobs.values()) {
+                    if (watched.phase === 'active') {
+                        watched.phase = 'unreadable';
+                        watched.error = error.message;
+                    }
+                }
+            }
+            else
+                throw error;
+        }
+        if (this.signal.aborted)
+            outcome = 'cancelled';
+        return {
+            jobs: [...this.jobs.values()],
+            window: this.window,
+            outcome,
+            fatalError,
+            polls: this.polls,
+            startedAt,
+            finishedAt: this.now(),
+        };
+    }
+    count(phase) {
+        let total = 0;
+        for (const watched of this.jobs.values())
+            if (watched.phase === phase)
+                total += 1;
+        return total;
+    }
+    // Selection
+    async select() {
+        const selection = this.settings.selection;
+        this.polls += 1;
+        if (selection.mode === 'ids') {
+            for (const jobId of selection.jobIds)
+                this.jobs.set(jobId, { jobId, job: null, phase: 'active', error: null });
+            this.log.info(`Watching ${selection.jobIds.length} job(s) of index ${JSON.stringify(this.settings.indexName)}: ${selection.jobIds.join(', ')}`);
+            await this.fetchEach(selection.jobIds);
+        }
+        else {
+            await this.readWindow(selection.timeFrom, selection.timeTo, selection.status);
+        }
+        this.log.info(this.tally());
+    }
+    tally() {
+        const byStatus = new Map();
+        for (const watched of this.jobs.values()) {
+            const key = watched.job?.jobStatus ?? (watched.job ? 'unknown status' : watched.phase === 'unreadable' ? 'unreadable' : 'not found yet');
+            byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
+        }
+        const parts = [...byStatus.entries()].map(([status, count]) => `${count} ${status}`);
+        return `${this.jobs.size} job(s): ${parts.length > 0 ? parts.join(', ') : 'none'}`;
+    }
+    async list(query) {
+        try {
+            return await this.api.listJobs(query);
+        }
+        catch (error) {
+            throw this.escalate(error, 'list');
+        }
+    }
+    /** Turns errors that concern every job into a FatalWatchError; others pass through. */
+    escalate(error, call) {
+        if (!(error instanceof client/* ApiError */.hD))
+            return error;
+        if (error.kind === 'unauthorized')
+            return new FatalWatchError(`The API rejected the key: ${error.message}`);
+        if (error.kind === 'not-found' && call === 'list') {
+            return new FatalWatchError(`Index ${JSON.stringify(this.settings.indexName)} not found (${error.message}). Check index-name and base-url.`);
+        }
+        if (call === 'list' && (error.kind === 'bad-request' || error.kind === 'redirect' || error.kind === 'too-large' || error.kind === 'invalid-response' || error.kind === 'retries-exhausted')) {
+            return new FatalWatchError(`Listing the jobs of index ${JSON.stringify(this.settings.indexName)} failed: ${error.message}`);
+        }
+        if (call === 'get' && error.kind === 'redirect')
+            return new FatalWatchError(`Reading a job failed: ${error.message}`);
+        return error;
+    }
+    async readWindow(timeFrom, timeTo, status) {
+        const first = await this.list({ timeFrom, timeTo, status, limit: LIST_LIMIT });
+        // Later pages reuse the window the service echoed, so the window stays fixed and no
+        // end is computed from the runner's clock, which may run ahead of the service's.
+        const window = {
+            timeFrom: first.timeFrom ?? timeFrom,
+            timeTo: first.timeTo ?? timeTo,
+            status,
+            total: first.total,
+            unread: 0,
+        };
+        this.window = window;
+        const describedWindow = `${window.timeFrom ?? 'the last 24 hours'} to ${window.timeTo ?? 'now'}${status ? `, status ${status}` : ''}`;
+        this.log.info(`Window of index ${JSON.stringify(this.settings.indexName)}: ${describedWindow}; the service counts ${first.total} job(s)`);
+        const seen = new Map();
+        const add = (list) => {
+            for (const job of list.jobs)
+                if (!seen.has(job.jobId))
+                    seen.set(job.jobId, job);
+        };
+        add(first);
+        const fromMicros = window.timeFrom ? parseMicros(window.timeFrom) : null;
+        let unread = 0;
+        let page = first;
+        let calls = 1;
+        let previousCursor = Number.POSITIVE_INFINITY;
+        let timeToIgnored = false;
+        while (page.jobs.length < page.total && page.jobs.length > 0) {
+            let oldest = Number.POSITIVE_INFINITY;
+            let newest = Number.NEGATIVE_INFINITY;
+            for (const job of page.jobs) {
+                oldest = Math.min(oldest, job.createdAtMicros);
+                newest = Math.max(newest, job.createdAtMicros);
+            }
+            // A page with a job after the requested timeTo comes from a service that ignores timeTo,
+            // which would return the same page forever. Its unread jobs are counted below.
+            if (newest > previousCursor) {
+                timeToIgnored = true;
+                break;
+            }
+            let cursor;
+            if (oldest === newest) {
+                // A full page of one createdAt: narrowing timeTo cannot get past it, so the pile is read
+                // on its own, split by status when it exceeds a page, and the cursor moves just below it.
+                const pile = await this.readPile(oldest, status);
+                calls += pile.calls;
+                for (const job of pile.jobs)
+                    if (!seen.has(job.jobId))
+                        seen.set(job.jobId, job);
+                unread += pile.unread;
+                cursor = oldest - 1;
+            }
+            else {
+                cursor = oldest;
+            }
+            if (fromMicros !== null && cursor < fromMicros)
+                break;
+            previousCursor = cursor;
+            page = await this.list({ timeFrom: window.timeFrom, timeTo: (0,time/* formatTimestamp */.Ey)(cursor), status, limit: LIST_LIMIT });
+            calls += 1;
+            add(page);
+        }
+        window.unread = Math.max(unread, first.total - seen.size);
+        if (calls > 1)
+            this.log.info(`Read ${seen.size} job(s) of the window in ${calls} list calls`);
+        if (window.unread > 0) {
+            const reason = timeToIgnored
+                ? 'the list endpoint returned jobs created after the requested timeTo, so the window could not be paged'
+                : 'more jobs share one createdAt than the list endpoint returns in a call';
+            this.log.warning(`${window.unread} job(s) of the window could not be read: ${reason}`);
+        }
+        // Newest first, as the service lists them.
+        const ordered = [...seen.values()].sort((a, b) => b.createdAtMicros - a.createdAtMicros);
+        for (const job of ordered) {
+            const watched = { jobId: job.jobId, job: null, phase: 'active', error: null };
+            this.jobs.set(job.jobId, watched);
+            this.apply(watched, job, true);
+        }
+    }
+    async readPile(micros, status) {
+        const at = (0,time/* formatTimestamp */.Ey)(micros);
+        const whole = await this.list({ timeFrom: at, timeTo: at, status, limit: LIST_LIMIT });
+        if (whole.jobs.length >= whole.total || status !== null) {
+            return { jobs: whole.jobs, unread: Math.max(0, whole.total - whole.jobs.length), calls: 1 };
+        }
+        const jobs = [...whole.jobs];
+        let unread = 0;
+        let calls = 1;
+        for (const each of marqo_job/* JOB_STATUSES */.nE) {
+            const part = await this.list({ timeFrom: at, timeTo: at, status: each, limit: LIST_LIMIT });
+            calls += 1;
+            jobs.push(...part.jobs);
+            unread += Math.max(0, part.total - part.jobs.length);
+        }
+        this.log.info(`${whole.total} jobs share createdAt ${at}; read them by status in ${calls} calls`);
+        return { jobs, unread, calls };
+    }
+    // Polling
+    async pollUntilSettled() {
+        let overdueStreak = 0;
+        while (this.count('active') > 0) {
+            if (this.signal.aborted)
+                return 'cancelled';
+            const remaining = this.deadline - this.now();
+            if (remaining <= 0)
+                return 'timed-out';
+            // The poll made LAST_POLL_LEAD_MS before the deadline was the last one. Polling again would
+            // start at once, and so would every poll after it until the deadline, so the rest is waited out.
+            if (remaining <= LAST_POLL_LEAD_MS) {
+                await sleep(remaining, this.signal);
+                return this.signal.aborted ? 'cancelled' : 'timed-out';
+            }
+            const active = [...this.jobs.values()].filter((watched) => watched.phase === 'active');
+            const estimates = active.map((watched) => ({
+                etaAt: this.progress.get(watched.jobId)?.eta() ?? null,
+                progressPercentage: watched.job?.progressPercentage ?? null,
+                estimatedTimeMinutes: watched.job?.estimatedTimeMinutes ?? null,
+            }));
+            const pause = nextPauseMs({
+                pollIntervalMs: this.settings.pollIntervalMs,
+                pollCount: this.polls,
+                overdueStreak,
+                now: this.now(),
+                active: estimates,
+            });
+            const lastEta = estimates.every((estimate) => estimate.etaAt !== null)
+                ? Math.max(...estimates.map((estimate) => estimate.etaAt))
+                : null;
+            // The last poll happens just before the deadline rather than after it. A long pause is
+            // slept in pieces so the log still gets a line a minute.
+            const wakeAt = this.now() + Math.max(0, Math.min(pause, remaining - LAST_POLL_LEAD_MS));
+            while (this.now() < wakeAt && !this.signal.aborted) {
+                await sleep(Math.min(wakeAt - this.now(), HEARTBEAT_MS), this.signal);
+                if (this.now() < wakeAt)
+                    this.heartbeat();
+            }
+            if (this.signal.aborted)
+                return 'cancelled';
+            if (this.deadline - this.now() <= 0)
+                return 'timed-out';
+            await this.poll();
+            overdueStreak = lastEta !== null && this.now() > lastEta && this.count('active') > 0 ? overdueStreak + 1 : 0;
+            this.heartbeat();
+        }
+        return 'settled';
+    }
+    heartbeat() {
+        const active = this.count('active');
+        if (active > 0 && this.jobs.size > PER_JOB_PROGRESS_LIMIT) {
+            const line = this.aggregateLine();
+            if (line !== this.lastAggregate) {
+                this.lastAggregate = line;
+                this.info(line);
+                return;
+            }
+        }
+        if (active > 0 && this.now() - this.lastLogAt >= HEARTBEAT_MS) {
+            this.info(`Still waiting: ${this.aggregateLine()}; ${(0,time/* formatDuration */.a3)(this.deadline - this.now())} left before the timeout`);
+        }
+    }
+    aggregateLine() {
+        let total = 0;
+        let processed = 0;
+        const counts = new Map();
+        for (const watched of this.jobs.values()) {
+            const key = watched.phase === 'active' ? (watched.job?.jobStatus ?? 'not found yet') : 'done';
+            counts.set(key, (counts.get(key) ?? 0) + 1);
+            if (watched.job) {
+                total += watched.job.totalItems;
+                processed += watched.job.processedItems + watched.job.failedItems + watched.job.skippedItems + watched.job.conflictItems;
+            }
+        }
+        const parts = [...counts.entries()].map(([status, count]) => `${count} ${status}`);
+        return `${this.count('active')} of ${this.jobs.size} job(s) active (${parts.join(', ')}), ${processed} of ${total} items handled`;
+    }
+    info(message) {
+        this.lastLogAt = this.now();
+        this.log.info(message);
+    }
+    async poll() {
+        this.polls += 1;
+        const active = [...this.jobs.values()].filter((watched) => watched.phase === 'active');
+        const known = active.filter((watched) => watched.job !== null);
+        const unknown = active.filter((watched) => watched.job === null).map((watched) => watched.jobId);
+        let toFetch = known.map((watched) => watched.jobId);
+        if (known.length >= 2) {
+            const covered = await this.pollByList(known);
+            toFetch = toFetch.filter((jobId) => !covered.has(jobId));
+        }
+        await this.fetchEach([...toFetch, ...unknown]);
+    }
+    /**
+     * Reads the active jobs with list calls over the span of their createdAt, which costs one
+     * request per page instead of one per job. When the span contains more jobs than a page, the next
+     * page starts at the newest active job not read yet, for as long as each page reads at least
+     * two active jobs. Returns the IDs it covered; the rest are read one by one.
+     */
+    async pollByList(known) {
+        const covered = new Set();
+        // Newest first, the order of the list endpoint.
+        const byAge = known
+            .map((watched) => ({ watched, created: watched.job.createdAtMicros }))
+            .sort((a, b) => b.created - a.created);
+        const oldest = byAge[byAge.length - 1]?.created ?? 0;
+        if (!this.listPolling || oldest < (0,time/* microsFromMs */.Ke)(this.now() - MAX_LIST_AGE_MS))
+            return covered;
+        const wanted = new Map(known.map((watched) => [watched.jobId, watched]));
+        let timeTo = Number.POSITIVE_INFINITY;
+        for (;;) {
+            const newestLeft = byAge.find((entry) => !covered.has(entry.watched.jobId));
+            // No page can make progress when the newest job left was due on the last one: more jobs
+            // share its createdAt than a page contains, or the list omits it. The rest are read one by one.
+            if (newestLeft === undefined || newestLeft.created >= timeTo)
+                break;
+            timeTo = newestLeft.created;
+            let list;
+            try {
+                list = await this.api.listJobs({ timeFrom: (0,time/* formatTimestamp */.Ey)(oldest), timeTo: (0,time/* formatTimestamp */.Ey)(timeTo), limit: LIST_LIMIT });
+            }
+            catch (error) {
+                if (error instanceof client/* ApiError */.hD && ['cancelled', 'deadline', 'unauthorized', 'not-found'].includes(error.kind)) {
+                    throw this.escalate(error, 'list');
+                }
+                // A failed list call is not fatal here: the jobs it would have read are read one by one instead.
+                this.log.info(`Listing the active jobs failed, so they are read one by one this time: ${error instanceof Error ? error.message : String(error)}`);
+                return covered;
+            }
+            let read = 0;
+            for (const job of list.jobs) {
+                const watched = wanted.get(job.jobId);
+                if (watched && !covered.has(job.jobId)) {
+                    this.apply(watched, job, false);
+                    covered.add(job.jobId);
+                    read += 1;
+                }
+            }
+            // A page that read fewer than two active jobs saved no request over reading them one by one
+            // and cost far more bytes, so paging stops there.
+            if (list.jobs.length >= list.total || read < 2)
+                break;
+        }
+        // When the span holds so many other jobs that the page misses nearly all active ones, a list
+        // call saves nothing over reading each job, so polling goes on without it.
+        if (covered.size <= 1) {
+            this.listPolling = false;
+            this.log.debug('The list endpoint covered at most one active job; polling each job instead');
+        }
+        return covered;
+    }
+    async fetchEach(jobIds) {
+        await mapConcurrent(jobIds, CONCURRENCY, async (jobId) => {
+            const watched = this.jobs.get(jobId);
+            try {
+                const job = await this.api.getJob(jobId);
+                this.notFoundSince.delete(jobId);
+                this.apply(watched, job, this.polls <= 1);
+            }
+            catch (error) {
+                await this.handleGetError(watched, this.escalate(error, 'get'));
+            }
+        });
+    }
+    async handleGetError(watched, error) {
+        if (!(error instanceof client/* ApiError */.hD))
+            throw error;
+        if (error.kind === 'cancelled' || error.kind === 'deadline') {
+            watched.error = error.message;
+            throw error;
+        }
+        if (error.kind === 'not-found') {
+            await this.checkIndex();
+            const since = this.notFoundSince.get(watched.jobId) ?? this.now();
+            this.notFoundSince.set(watched.jobId, since);
+            if (this.now() - since >= NOT_FOUND_GRACE_MS) {
+                // The message names the grace period, not the time each job took, so that the verdict
+                // gives all the jobs not found one reason.
+                this.markUnreadable(watched, `job not found in index ${JSON.stringify(this.settings.indexName)} (the API answered 404 for ${(0,time/* formatDuration */.a3)(NOT_FOUND_GRACE_MS)}). Check job-id and index-name.`);
+            }
+            else if (watched.error === null) {
+                watched.error = NOT_FOUND_YET;
+                this.info(`Job ${shortId(watched.jobId)}: not found yet, asking again for up to ${NOT_FOUND_GRACE_MS / 1000} s (a new job may not be listed at once)`);
+            }
+            return;
+        }
+        this.markUnreadable(watched, error.message);
+    }
+    /** Tells an unknown index from an unknown job, as a job's 404 does not say which. */
+    async checkIndex() {
+        // Jobs that answer 404 together share one list call; a check that failed is made again.
+        this.indexCheck ??= this.list({ limit: 1 }).then(() => undefined, (error) => {
+            this.indexCheck = null;
+            throw error;
+        });
+        await this.indexCheck;
+    }
+    /** After the snapshot, asks again for jobs that answered 404, for as long as a new job may take to appear. */
+    async settleNotFound() {
+        while (this.notFoundSince.size > 0 && !this.signal.aborted) {
+            const remaining = this.deadline - this.now();
+            if (remaining <= 0)
+                return;
+            await sleep(Math.min(NOT_FOUND_RETRY_MS, remaining), this.signal);
+            const pending = [...this.notFoundSince.keys()].filter((jobId) => this.jobs.get(jobId)?.phase === 'active');
+            if (pending.length === 0)
+                return;
+            await this.fetchEach(pending);
+        }
+    }
+    markUnreadable(watched, message) {
+        watched.phase = 'unreadable';
+        watched.error = message;
+        this.notFoundSince.delete(watched.jobId);
+        this.log.warning(`Job ${shortId(watched.jobId)}: ${message}`);
+        this.lastLogAt = this.now();
+    }
+    apply(watched, job, initial) {
+        const previous = watched.job;
+        watched.job = job;
+        watched.error = null;
+        const tracker = this.progress.get(job.jobId) ?? new ProgressTracker();
+        this.progress.set(job.jobId, tracker);
+        if (job.jobStatus === 'IN_PROGRESS')
+            tracker.record(this.now(), job.progressPercentage);
+        if (job.jobStatus === null) {
+            watched.phase = 'unknown-status';
+            this.log.warning(`Job ${shortId(job.jobId)}: unknown status ${JSON.stringify(job.rawStatus)}; it is not treated as success`);
+            this.lastLogAt = this.now();
+            return;
+        }
+        watched.phase = (0,marqo_job/* isTerminal */.Hd)(job.jobStatus) ? 'terminal' : 'active';
+        const quiet = this.jobs.size > PER_JOB_PROGRESS_LIMIT;
+        const statusChanged = previous === null || previous.jobStatus !== job.jobStatus;
+        const progressed = previous !== null &&
+            (previous.processedItems !== job.processedItems ||
+                previous.failedItems !== job.failedItems ||
+                Math.floor(previous.progressPercentage ?? 0) !== Math.floor(job.progressPercentage ?? 0));
+        if (initial || previous === null) {
+            if (!quiet || (previous === null && !initial))
+                this.info(`Job ${shortId(job.jobId)}: ${describeJob(job)}`);
+        }
+        else if (statusChanged && previous !== null) {
+            const took = watched.phase === 'terminal' ? durationText(job) : '';
+            if (!quiet || watched.phase === 'terminal') {
+                this.info(`Job ${shortId(job.jobId)}: ${previous.jobStatus ?? previous.rawStatus} -> ${describeJob(job)}${took}`);
+            }
+        }
+        else if (progressed && !quiet) {
+            this.info(`Job ${shortId(job.jobId)}: ${describeJob(job)}`);
+        }
+    }
+}
+function durationText(job) {
+    if (!job.startedAt || !job.completedAt)
+        return '';
+    const started = parseMicros(job.startedAt);
+    const completed = parseMicros(job.completedAt);
+    if (started === null || completed === null || completed < started)
+        return '';
+    return `, ran ${(0,time/* formatDuration */.a3)((completed - started) / 1000)}`;
+}
+function parseMicros(text) {
+    return (0,time/* parseTimestamp */.EH)(text)?.micros ?? null;
 }
 
 

@@ -1,11 +1,16 @@
 import type { Logger } from '../logger.ts';
 
+/** Longest wait for one GitHub API response, so that a comment cannot hold up the step for long. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 export interface PullRequestCommentOptions {
   token: string;
   /** Finds the comment of an earlier run; it must be part of `body`. */
   marker: string;
   body: string;
   log: Logger;
+  /** Abandons a GitHub API request after this many milliseconds. Default 30 s. */
+  requestTimeoutMs?: number;
 }
 
 interface PullRequestTarget {
@@ -41,6 +46,8 @@ function statusOf(error: unknown): number | null {
  */
 export async function upsertPullRequestComment(options: PullRequestCommentOptions): Promise<string | null> {
   const { log } = options;
+  const timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  let lastSignal = null as AbortSignal | null;
   try {
     // Loaded here so that runs without a pull-request comment never pay for Octokit.
     const github = await import('@actions/github');
@@ -56,6 +63,11 @@ export async function upsertPullRequestComment(options: PullRequestCommentOption
     }
 
     const octokit = github.getOctokit(options.token);
+    // Set in a hook because paginate drops the request options of a call; each page gets its own deadline.
+    octokit.hook.before('request', (request) => {
+      lastSignal = AbortSignal.timeout(timeoutMs);
+      request.request = { ...request.request, signal: lastSignal };
+    });
     const comments = await octokit.paginate(octokit.rest.issues.listComments, {
       owner: target.owner,
       repo: target.repo,
@@ -73,8 +85,12 @@ export async function upsertPullRequestComment(options: PullRequestCommentOption
     return created.data.html_url;
   } catch (error) {
     const status = statusOf(error);
-    if (status === 403 || status === 404) {
-      log.warning(`The pull-request comment was not posted: the token may not write comments here (status ${status}), as with pull requests from forks. Give the job "permissions: pull-requests: write", or set comment-on-pr to false.`);
+    if (lastSignal?.aborted) {
+      log.warning(`The pull-request comment was not posted: the GitHub API did not respond within ${timeoutMs / 1000} s.`);
+    } else if (status === 403 || status === 404) {
+      // GitHub's message tells a missing permission apart from a secondary rate limit, which is also a 403.
+      const message = error instanceof Error ? `: ${error.message}` : '';
+      log.warning(`The pull-request comment was not posted: the token may not write comments here (status ${status}${message}), as with pull requests from forks. Give the job "permissions: pull-requests: write", or set comment-on-pr to false.`);
     } else {
       log.warning(`The pull-request comment was not posted: ${error instanceof Error ? error.message : String(error)}`);
     }

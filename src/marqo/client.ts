@@ -10,6 +10,8 @@ export const MAX_INVALID_RESPONSES = 3;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_CAP_MS = 30_000;
 const MAX_REDIRECTS = 3;
+/** Time kept for the last attempt when a backoff pause is shortened to fit before the deadline. */
+const LAST_ATTEMPT_MS = 1000;
 
 export type ApiErrorKind =
   | 'unauthorized'
@@ -264,11 +266,17 @@ export class MarqoJobsClient {
         throw new ApiError('retries-exhausted', `gave up after ${attempt} attempts; the last one failed: ${problem.message}`);
       }
 
-      const pause = problem.retryAfterMs ?? backoffMs(attempt, this.random);
+      let pause = problem.retryAfterMs ?? backoffMs(attempt, this.random);
       const left = this.options.deadline - this.now();
       if (pause >= left) {
-        const why = problem.retryAfterMs === null ? 'the next retry' : `the Retry-After of ${Math.ceil(pause / 1000)} s`;
-        throw new ApiError('deadline', `${problem.message}; ${why} would pass the timeout`);
+        // A backoff pause is shortened so that one last attempt starts before the deadline, which
+        // keeps a call from giving up long before the timeout. A Retry-After is never shortened.
+        if (problem.retryAfterMs === null && left > LAST_ATTEMPT_MS) {
+          pause = left - LAST_ATTEMPT_MS;
+        } else {
+          const why = problem.retryAfterMs === null ? 'the next retry' : `the Retry-After of ${Math.ceil(pause / 1000)} s`;
+          throw new ApiError('deadline', `${problem.message}; ${why} would pass the timeout`);
+        }
       }
       this.options.onRetry?.(
         `Retrying GET ${shownPath} in ${(pause / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${MAX_ATTEMPTS}): ${problem.message}`,
@@ -373,7 +381,21 @@ export class MarqoJobsClient {
       }
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      throw this.classify(error, timeout, timeoutMs);
+      const failure = this.classify(error, timeout, timeoutMs);
+      // A 2xx body that ends before its Content-Length is a response that is not the documented
+      // JSON, so it counts toward MAX_INVALID_RESPONSES like the other malformed bodies.
+      const code = errorCode(error);
+      const timedOut = timeout.aborted || code === 'UND_ERR_BODY_TIMEOUT';
+      if (failure instanceof TransientError && !timedOut && response.statusCode >= 200 && response.statusCode < 300) {
+        const expected = Number.isFinite(declared) ? `${declared} bytes` : 'a complete body';
+        const of = Number.isFinite(declared) ? ` of ${declared}` : '';
+        throw new TransientError(
+          `status ${response.statusCode} with a truncated body (${size} bytes${of}, then the connection closed)`,
+          null,
+          new ResponseFormatError('body', expected, `${size} bytes`),
+        );
+      }
+      throw failure;
     }
     return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks, size) };
   }

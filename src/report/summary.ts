@@ -1,6 +1,6 @@
 import type { Settings } from '../settings.ts';
 import { isTerminal, type Job } from '../marqo/job.ts';
-import type { WatchResult, WatchedJob } from '../watch.ts';
+import { NOT_FOUND_YET, type WatchResult, type WatchedJob } from '../watch.ts';
 import type { Result, Verdict } from '../verdict.ts';
 import { effectiveFailedItems } from '../verdict.ts';
 import { formatDuration, parseTimestamp } from '../time.ts';
@@ -68,8 +68,17 @@ function progressOf(job: Job): number {
   return job.totalItems === 0 ? 0 : (job.processedItems / job.totalItems) * 100;
 }
 
+/** The service's estimate of the time an active job still needs, as a suffix of its duration. */
+function timeLeft(job: Job): string {
+  if (job.jobStatus === null || isTerminal(job.jobStatus) || job.estimatedTimeMinutes === null) return '';
+  return `, about ${formatDuration(job.estimatedTimeMinutes * 60_000)} left`;
+}
+
 function statusCell(watched: WatchedJob): string {
-  if (watched.job === null) return watched.phase === 'unreadable' ? 'could not be read' : 'not found yet';
+  if (watched.job === null) {
+    if (watched.phase === 'unreadable') return 'could not be read';
+    return watched.error === NOT_FOUND_YET ? 'not found yet' : 'not read';
+  }
   if (watched.job.jobStatus === null) return `unknown: ${code(truncate(watched.job.rawStatus, 40))}`;
   return watched.job.jobStatus;
 }
@@ -170,7 +179,7 @@ export function buildSummary(input: SummaryInput): string {
   tail.push('| Input | Limit | Actual | |');
   tail.push('|---|---:|---:|---|');
   for (const check of verdict.thresholds) {
-    const limit = check.limitText === null ? 'no limit' : check.limitText.endsWith('%') ? `${check.limitText} (${Math.floor(check.limitItems ?? 0)} items)` : check.limitText;
+    const limit = check.limitText === null ? 'no limit' : check.limitText.endsWith('%') ? `${check.limitText} (${plural(Math.floor(check.limitItems ?? 0), 'item')})` : check.limitText;
     tail.push(`| \`${check.input}\` | ${limit} | ${number(check.actual)} | ${check.exceeded ? '❌ exceeded' : '✅'} |`);
   }
   const failOn = settings.failOnStatus.length > 0 ? settings.failOnStatus.join(', ') : 'none';
@@ -223,7 +232,7 @@ function buildJobTable(jobs: WatchedJob[], now: number, budget: number, reportNo
   for (const watched of ordered) {
     const job = watched.job;
     const row = job
-      ? `| ${code(truncate(watched.jobId, 100))} | ${escapeMarkdown(truncate(job.jobType || '-', 40))} | ${statusCell(watched)} | ${itemsCell(job)} | ${progressBar(progressOf(job))} | ${jobDuration(job, now)} |`
+      ? `| ${code(truncate(watched.jobId, 100))} | ${escapeMarkdown(truncate(job.jobType || '-', 40))} | ${statusCell(watched)} | ${itemsCell(job)} | ${progressBar(progressOf(job))} | ${jobDuration(job, now)}${timeLeft(job)} |`
       : `| ${code(truncate(watched.jobId, 100))} | - | ${statusCell(watched)} | - | - | - |`;
     section.add(row);
   }
@@ -262,6 +271,8 @@ function countOf(summary: Record<string, number>, key: string, fallback: number)
 function buildGroups(title: string, groups: Group[], budget: number, reportNote: string, extra: (group: Group) => string): string {
   if (groups.length === 0) return '';
   const perGroup = Math.max(512, budget / groups.length);
+  // A few IDs in all are shown open; more stay folded so the sections after them remain in view.
+  const idCount = groups.reduce((sum, group) => sum + group.ids.length, 0);
   let used = 0;
   const parts: string[] = [`### ${title}\n`];
   let omittedGroups = 0;
@@ -272,7 +283,7 @@ function buildGroups(title: string, groups: Group[], budget: number, reportNote:
     }
     const ids = group.ids.length > 0 ? idList(group.ids, perGroup, reportNote) : '_No document IDs listed._';
     const label = `${code(truncate(group.key, 120))}: ${plural(group.count, 'item')}${extra(group)}`;
-    const block = details(label, ids, groups.length === 1 && group.ids.length <= COLLAPSE_AFTER);
+    const block = details(label, ids, idCount <= COLLAPSE_AFTER);
     used += bytes(block);
     parts.push(block);
   }
