@@ -63,11 +63,21 @@ async function upsertPullRequestComment(options) {
         });
         const existing = comments.find((comment) => comment.body?.includes(options.marker));
         if (existing) {
-            const updated = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: options.body });
+            const updated = await octokit.rest.issues.updateComment({
+                owner: target.owner,
+                repo: target.repo,
+                comment_id: existing.id,
+                body: options.body,
+            });
             log.info(`Updated the comment on pull request #${target.number}: ${updated.data.html_url}`);
             return updated.data.html_url;
         }
-        const created = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.number, body: options.body });
+        const created = await octokit.rest.issues.createComment({
+            owner: target.owner,
+            repo: target.repo,
+            issue_number: target.number,
+            body: options.body,
+        });
         log.info(`Commented on pull request #${target.number}: ${created.data.html_url}`);
         return created.data.html_url;
     }

@@ -31441,20 +31441,8 @@ function parseDuration(text) {
 
 ;// CONCATENATED MODULE: ./src/marqo/job.ts
 
-const JOB_STATUSES = [
-    'PENDING',
-    'IN_PROGRESS',
-    'COMPLETED',
-    'FAILED',
-    'CONFLICT',
-    'CANCELLED',
-];
-const TERMINAL_STATUSES = new Set([
-    'COMPLETED',
-    'FAILED',
-    'CONFLICT',
-    'CANCELLED',
-]);
+const JOB_STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CONFLICT', 'CANCELLED'];
+const TERMINAL_STATUSES = new Set(['COMPLETED', 'FAILED', 'CONFLICT', 'CANCELLED']);
 // An older edition of the Marqo documentation used these names for the two active statuses.
 const LEGACY_STATUSES = { QUEUED: 'PENDING', RUNNING: 'IN_PROGRESS' };
 /** Maps a status string case-insensitively, legacy names included, or returns null when it is unknown. */
@@ -31489,7 +31477,9 @@ function describeValue(value) {
     }
     if (typeof value === 'object')
         return 'an object';
-    return `${typeof value} ${String(value)}`;
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+        return `${typeof value} ${String(value)}`;
+    return typeof value;
 }
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -31562,9 +31552,7 @@ function idLists(object, field, path) {
         }
         // Keep the array the parser made when it already holds strings: a failed bulk job can list
         // a hundred thousand IDs or more, and a copy would double the memory they take.
-        result[key] = list.every((entry) => typeof entry === 'string')
-            ? list
-            : list.map(documentIdOf);
+        result[key] = list.every((entry) => typeof entry === 'string') ? list : list.map(documentIdOf);
     }
     return result;
 }
@@ -31788,7 +31776,7 @@ function parseThreshold(name, text, optional) {
     }
     if (/^\d+$/.test(value))
         return { kind: 'count', value: Number(value), text: value };
-    const why = /^-/.test(value) ? 'is negative' : 'is not a whole number or a percentage';
+    const why = value.startsWith('-') ? 'is negative' : 'is not a whole number or a percentage';
     throw new InputError(name, `${show(text)} ${why}. Use a count of 0 or more (12) or a percentage (2%).`);
 }
 function parseStatus(name, text) {
@@ -31942,7 +31930,9 @@ function parseSelection(inputs, nowMs) {
         if (bound.micros > nowMicros) {
             throw new InputError('time-from', `${show(timeFromText)} is in the future. Use a start before now.`);
         }
-        timeFrom = bound.relative ? Math.max(bound.micros, oldestMicros + microsFromMs(WINDOW_AGE_MARGIN_MS)) : bound.micros;
+        timeFrom = bound.relative
+            ? Math.max(bound.micros, oldestMicros + microsFromMs(WINDOW_AGE_MARGIN_MS))
+            : bound.micros;
     }
     let timeTo = null;
     if (timeToText !== '') {
@@ -32166,7 +32156,8 @@ class MarqoJobsClient {
         this.origin = new URL(options.baseUrl).origin;
         this.random = options.random ?? Math.random;
         this.now = options.now ?? Date.now;
-        this.dispatcher = options.dispatcher ?? new undici.Agent({ connections: 4, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+        this.dispatcher =
+            options.dispatcher ?? new undici.Agent({ connections: 4, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
     }
     /** Fetches one job. Throws ApiError; kind 'not-found' when the API answers 404. */
     async getJob(jobId) {
@@ -32205,7 +32196,9 @@ class MarqoJobsClient {
                 throw new ApiError('cancelled', 'cancelled');
             const remaining = this.options.deadline - this.now();
             if (remaining <= 0) {
-                throw new ApiError('deadline', lastProblem ? `timeout reached; the last attempt failed: ${lastProblem}` : 'timeout reached before the request');
+                throw new ApiError('deadline', lastProblem
+                    ? `timeout reached; the last attempt failed: ${lastProblem}`
+                    : 'timeout reached before the request');
             }
             let problem;
             try {
@@ -32524,7 +32517,9 @@ function describeJob(job) {
         parts.push(`${job.conflictItems} in conflict`);
     if (job.skippedItems > 0)
         parts.push(`${job.skippedItems} skipped`);
-    const percent = job.progressPercentage !== null && !isTerminal(job.jobStatus ?? 'PENDING') ? ` ${Math.floor(job.progressPercentage)}%` : '';
+    const percent = job.progressPercentage !== null && !isTerminal(job.jobStatus ?? 'PENDING')
+        ? ` ${Math.floor(job.progressPercentage)}%`
+        : '';
     return `${status}${percent} (${parts.join(', ')})`;
 }
 /**
@@ -32633,7 +32628,8 @@ class Watcher {
     tally() {
         const byStatus = new Map();
         for (const watched of this.jobs.values()) {
-            const key = watched.job?.jobStatus ?? (watched.job ? 'unknown status' : watched.phase === 'unreadable' ? 'unreadable' : 'not found yet');
+            const key = watched.job?.jobStatus ??
+                (watched.job ? 'unknown status' : watched.phase === 'unreadable' ? 'unreadable' : 'not found yet');
             byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
         }
         const parts = [...byStatus.entries()].map(([status, count]) => `${count} ${status}`);
@@ -32656,7 +32652,12 @@ class Watcher {
         if (error.kind === 'not-found' && call === 'list') {
             return new FatalWatchError(`Index ${JSON.stringify(this.settings.indexName)} not found (${error.message}). Check index-name and base-url.`);
         }
-        if (call === 'list' && (error.kind === 'bad-request' || error.kind === 'redirect' || error.kind === 'too-large' || error.kind === 'invalid-response' || error.kind === 'retries-exhausted')) {
+        if (call === 'list' &&
+            (error.kind === 'bad-request' ||
+                error.kind === 'redirect' ||
+                error.kind === 'too-large' ||
+                error.kind === 'invalid-response' ||
+                error.kind === 'retries-exhausted')) {
             return new FatalWatchError(`Listing the jobs of index ${JSON.stringify(this.settings.indexName)} failed: ${error.message}`);
         }
         if (call === 'get' && error.kind === 'redirect')
@@ -32832,7 +32833,8 @@ class Watcher {
             counts.set(key, (counts.get(key) ?? 0) + 1);
             if (watched.job) {
                 total += watched.job.totalItems;
-                processed += watched.job.processedItems + watched.job.failedItems + watched.job.skippedItems + watched.job.conflictItems;
+                processed +=
+                    watched.job.processedItems + watched.job.failedItems + watched.job.skippedItems + watched.job.conflictItems;
             }
         }
         const parts = [...counts.entries()].map(([status, count]) => `${count} ${status}`);
@@ -32880,7 +32882,11 @@ class Watcher {
             timeTo = newestLeft.created;
             let list;
             try {
-                list = await this.api.listJobs({ timeFrom: formatTimestamp(oldest), timeTo: formatTimestamp(timeTo), limit: LIST_LIMIT });
+                list = await this.api.listJobs({
+                    timeFrom: formatTimestamp(oldest),
+                    timeTo: formatTimestamp(timeTo),
+                    limit: LIST_LIMIT,
+                });
             }
             catch (error) {
                 if (error instanceof ApiError && ['cancelled', 'deadline', 'unauthorized', 'not-found'].includes(error.kind)) {
@@ -32994,7 +33000,7 @@ class Watcher {
         }
         watched.phase = isTerminal(job.jobStatus) ? 'terminal' : 'active';
         const quiet = this.jobs.size > PER_JOB_PROGRESS_LIMIT;
-        const statusChanged = previous === null || previous.jobStatus !== job.jobStatus;
+        const statusChanged = previous?.jobStatus !== job.jobStatus;
         const progressed = previous !== null &&
             (previous.processedItems !== job.processedItems ||
                 previous.failedItems !== job.failedItems ||
@@ -33130,7 +33136,9 @@ function judge(watch, settings) {
     }
     const active = jobs.filter((watched) => watched.phase === 'active');
     if (jobs.length === 0 && !watch.fatalError) {
-        const where = settings.selection.mode === 'window' && settings.selection.status ? ` with status ${settings.selection.status}` : '';
+        const where = settings.selection.mode === 'window' && settings.selection.status
+            ? ` with status ${settings.selection.status}`
+            : '';
         if (settings.failIfNoJobs)
             reasons.push(`no job in the window${where}, and fail-if-no-jobs is true`);
         else
@@ -33307,7 +33315,7 @@ function jobDuration(job, now) {
     const started = job.startedAt ? parseTimestamp(job.startedAt) : null;
     if (started === null)
         return job.jobStatus === 'PENDING' ? 'not started' : 'unknown';
-    const end = job.completedAt ? parseTimestamp(job.completedAt)?.micros ?? null : null;
+    const end = job.completedAt ? (parseTimestamp(job.completedAt)?.micros ?? null) : null;
     if (end === null) {
         if (job.jobStatus !== null && isTerminal(job.jobStatus))
             return 'unknown';
@@ -33439,7 +33447,11 @@ function buildSummary(input) {
     tail.push('| Input | Limit | Actual | |');
     tail.push('|---|---:|---:|---|');
     for (const check of verdict.thresholds) {
-        const limit = check.limitText === null ? 'no limit' : check.limitText.endsWith('%') ? `${check.limitText} (${summary_plural(Math.floor(check.limitItems ?? 0), 'item')})` : check.limitText;
+        const limit = check.limitText === null
+            ? 'no limit'
+            : check.limitText.endsWith('%')
+                ? `${check.limitText} (${summary_plural(Math.floor(check.limitItems ?? 0), 'item')})`
+                : check.limitText;
         tail.push(`| \`${check.input}\` | ${limit} | ${number(check.actual)} | ${check.exceeded ? '❌ exceeded' : '✅'} |`);
     }
     const failOn = settings.failOnStatus.length > 0 ? settings.failOnStatus.join(', ') : 'none';
@@ -33455,7 +33467,9 @@ function buildSummary(input) {
     const conflicts = buildConflicts(read, Math.max(0, room * 0.5), reportNote);
     room -= bytes(conflicts);
     const skipped = buildSkipped(read, Math.max(0, room), reportNote);
-    return [head.join('\n'), jobTable, failures, conflicts, skipped, tail.join('\n')].filter((part) => part !== '').join('\n') + '\n';
+    return ([head.join('\n'), jobTable, failures, conflicts, skipped, tail.join('\n')]
+        .filter((part) => part !== '')
+        .join('\n') + '\n');
 }
 function windowText(input) {
     const { settings, watch } = input;
@@ -33497,7 +33511,9 @@ function buildJobTable(jobs, now, budget, reportNote) {
     const more = section.omitted > 0 ? `\n\n… and ${summary_plural(section.omitted, 'more job')} not shown${reportNote}.` : '';
     const body = section.text() + more;
     const title = `### Jobs (${number(jobs.length)})\n\n`;
-    return jobs.length > COLLAPSE_AFTER ? title + details(`Table of ${summary_plural(jobs.length, 'job')}`, body) : `${title}${body}\n`;
+    return jobs.length > COLLAPSE_AFTER
+        ? title + details(`Table of ${summary_plural(jobs.length, 'job')}`, body)
+        : `${title}${body}\n`;
 }
 function collect(jobs, pick) {
     const groups = new Map();
@@ -33543,13 +33559,21 @@ function buildGroups(title, groups, budget, reportNote, extra) {
 }
 function buildFailures(jobs, budget, reportNote) {
     const groups = collect(jobs, (job) => {
-        const entries = Object.entries(job.failedItemsDetails).map(([type, ids]) => [type, countOf(job.errorSummary, type, ids.length), ids]);
+        const entries = Object.entries(job.failedItemsDetails).map(([type, ids]) => [
+            type,
+            countOf(job.errorSummary, type, ids.length),
+            ids,
+        ]);
         for (const [type, count] of Object.entries(job.errorSummary)) {
             if (!(type in job.failedItemsDetails))
                 entries.push([type, count, []]);
         }
         if (entries.length === 0 && effectiveFailedItems(job) > 0) {
-            entries.push([job.errorMessage ? truncate(job.errorMessage, 120) : 'unspecified error', effectiveFailedItems(job), []]);
+            entries.push([
+                job.errorMessage ? truncate(job.errorMessage, 120) : 'unspecified error',
+                effectiveFailedItems(job),
+                [],
+            ]);
         }
         return entries;
     });
@@ -33574,14 +33598,21 @@ function buildConflicts(jobs, budget, reportNote) {
         const others = [...(conflicting.get(group.key) ?? [])];
         if (others.length === 0)
             return ` in ${summary_plural(group.jobIds.size, 'job')}`;
-        const shown = others.slice(0, 10).map((id) => code(truncate(id, 100))).join(', ');
+        const shown = others
+            .slice(0, 10)
+            .map((id) => code(truncate(id, 100)))
+            .join(', ');
         const rest = others.length > 10 ? ` and ${others.length - 10} more` : '';
         return ` in ${summary_plural(group.jobIds.size, 'job')}, conflicting with ${shown}${rest}`;
     });
 }
 function buildSkipped(jobs, budget, reportNote) {
     const groups = collect(jobs, (job) => {
-        const entries = Object.entries(job.skippedItemsDetails).map(([reason, ids]) => [reason, countOf(job.skippedSummary, reason, ids.length), ids]);
+        const entries = Object.entries(job.skippedItemsDetails).map(([reason, ids]) => [
+            reason,
+            countOf(job.skippedSummary, reason, ids.length),
+            ids,
+        ]);
         for (const [reason, count] of Object.entries(job.skippedSummary)) {
             if (!(reason in job.skippedItemsDetails))
                 entries.push([reason, count, []]);
@@ -33637,7 +33668,11 @@ function firstFailedIds(failedItemsDetails, count) {
 /** Builds the pull-request comment: a compact form of the step summary, under COMMENT_LIMIT_CHARS. */
 function buildComment(input) {
     const { settings, watch, verdict } = input;
-    const lines = [input.marker, `### ${HEADINGS[verdict.result]} · ${code(truncate(settings.indexName, 200))}`, ''];
+    const lines = [
+        input.marker,
+        `### ${HEADINGS[verdict.result]} · ${code(truncate(settings.indexName, 200))}`,
+        '',
+    ];
     let reasonChars = 0;
     let reasonsShown = 0;
     for (const reason of verdict.reasons.slice(0, comment_MAX_REASONS)) {
@@ -33978,7 +34013,9 @@ function setOutputs(outputs) {
         setOutput(name, value);
 }
 function reportPath() {
-    const directory = process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+    // An empty RUNNER_TEMP counts as unset, as on a runner that does not set it.
+    const runnerTemp = process.env.RUNNER_TEMP ?? '';
+    const directory = runnerTemp === '' ? (0,external_node_os_namespaceObject.tmpdir)() : runnerTemp;
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     return (0,external_node_path_namespaceObject.join)(directory, `marqo-jobs-report-${stamp}-${(0,external_node_crypto_.randomBytes)(3).toString('hex')}.json`);
 }
@@ -34034,7 +34071,9 @@ async function run() {
         if (verdict.result === 'passed' || verdict.result === 'pending') {
             for (const note of verdict.notes)
                 log.info(note);
-            log.info(verdict.result === 'passed' ? `Passed: ${verdict.totals.totalItems} items in ${watch.jobs.length} job(s), none over a threshold` : 'Pending: some jobs are still active');
+            log.info(verdict.result === 'passed'
+                ? `Passed: ${verdict.totals.totalItems} items in ${watch.jobs.length} job(s), none over a threshold`
+                : 'Pending: some jobs are still active');
         }
         else {
             setFailed(log.redact(failureMessage(verdict)));
@@ -34061,7 +34100,9 @@ async function commentOnPullRequest(log, settings, watch, verdict) {
         const { upsertPullRequestComment } = await __nccwpck_require__.e(/* import() */ 524).then(__nccwpck_require__.bind(__nccwpck_require__, 2524));
         const marker = commentMarker(settings.indexName, process.env.GITHUB_WORKFLOW ?? '', process.env.GITHUB_JOB ?? '');
         const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-        const runUrl = process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : null;
+        const runUrl = process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID
+            ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
+            : null;
         const body = log.redact(buildComment({ settings, watch, verdict, marker, runUrl }));
         return await upsertPullRequestComment({ token: settings.githubToken, marker, body, log });
     }
@@ -34100,7 +34141,13 @@ async function report(log, settings, watch, verdict) {
         // Secrets are removed before markdown escapes and cuts the text, because a redaction of the finished markdown misses them.
         const shown = redactForDisplay(watch, verdict, (text) => log.redact(text));
         if (settings.summary && process.env.GITHUB_STEP_SUMMARY) {
-            const markdown = log.redact(buildSummary({ settings, watch: shown.watch, verdict: shown.verdict, reportPath: path || null, now: Date.now() }));
+            const markdown = log.redact(buildSummary({
+                settings,
+                watch: shown.watch,
+                verdict: shown.verdict,
+                reportPath: path || null,
+                now: Date.now(),
+            }));
             try {
                 await summary.addRaw(markdown).write();
             }

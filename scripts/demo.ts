@@ -58,7 +58,8 @@ try {
     if (value !== undefined && !/^(INPUT_|GITHUB_|RUNNER_)/.test(name)) env[name] = value;
   }
   for (const [name, input] of Object.entries(await readActionInputs())) {
-    if (typeof input.default === 'string' && !input.default.includes('${{')) env[inputVariableName(name)] = input.default;
+    if (typeof input.default === 'string' && !input.default.includes('${{'))
+      env[inputVariableName(name)] = input.default;
   }
   for (const [name, value] of Object.entries(inputs)) env[inputVariableName(name)] = value;
   Object.assign(env, {
@@ -72,7 +73,10 @@ try {
     NO_PROXY: '127.0.0.1,localhost',
   });
 
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'index.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'index.js')], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
 
   banner('Step summary (GITHUB_STEP_SUMMARY)');

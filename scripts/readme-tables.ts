@@ -16,15 +16,24 @@ interface Manifest {
 }
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 export function renderTables(manifest: Manifest): { inputs: string; outputs: string } {
   const inputRows = Object.entries(manifest.inputs).map(([name, input]) => {
-    const fallback = input.required ? '**required**' : input.default === '' || input.default === undefined ? "`''`" : `\`${input.default}\``;
+    const fallback = input.required
+      ? '**required**'
+      : input.default === '' || input.default === undefined
+        ? "`''`"
+        : `\`${input.default}\``;
     return `| \`${name}\` | ${fallback} | ${cell(input.description)} |`;
   });
-  const outputRows = Object.entries(manifest.outputs).map(([name, output]) => `| \`${name}\` | ${cell(output.description)} |`);
+  const outputRows = Object.entries(manifest.outputs).map(
+    ([name, output]) => `| \`${name}\` | ${cell(output.description)} |`,
+  );
   return {
     inputs: ['| Input | Default | Description |', '|---|---|---|', ...inputRows].join('\n'),
     outputs: ['| Output | Description |', '|---|---|', ...outputRows].join('\n'),

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { INPUT_DEFAULTS, InputError, parseSettings, type InputName, type RawInputs } from './settings.ts';
 import { failureMessage, logSettings, watchAndJudge } from './engine.ts';
@@ -72,7 +71,10 @@ Durations are a number with a unit: ms, s, m, h or d (1h30m). Exit status: 0 pas
 or pending, 1 failed, timed out, cancelled or the report not written, 2 invalid usage.
 `;
 
-const HYPHENATED_INPUT = new RegExp(`(?<![\\w-])(api-key|${FLAG_INPUTS.filter((name) => name.includes('-')).join('|')})(?![\\w-])`, 'g');
+const HYPHENATED_INPUT = new RegExp(
+  `(?<![\\w-])(api-key|${FLAG_INPUTS.filter((name) => name.includes('-')).join('|')})(?![\\w-])`,
+  'g',
+);
 // "status" is also a plain word, so only its mentions in lists of inputs become the flag.
 const STATUS_INPUT = /(?<=(?:, |with ))status(?=[,)])/g;
 
@@ -85,7 +87,9 @@ function withFlagNames(message: string): string {
     .split(/("(?:[^"\\]|\\.)*")/)
     .map((part, index) => {
       if (index % 2 === 1) return part;
-      return part.replace(HYPHENATED_INPUT, (name: string) => (name === 'api-key' ? 'MARQO_API_KEY' : `--${name}`)).replace(STATUS_INPUT, '--status');
+      return part
+        .replace(HYPHENATED_INPUT, (name: string) => (name === 'api-key' ? 'MARQO_API_KEY' : `--${name}`))
+        .replace(STATUS_INPUT, '--status');
     })
     .join('');
 }
@@ -137,7 +141,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     values = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
   } catch (error) {
-    process.stderr.write(`marqo-ecom-jobs: ${error instanceof Error ? error.message : String(error)}\nRun marqo-ecom-jobs --help for the flags.\n`);
+    process.stderr.write(
+      `marqo-ecom-jobs: ${error instanceof Error ? error.message : String(error)}\nRun marqo-ecom-jobs --help for the flags.\n`,
+    );
     return EXIT_USAGE;
   }
   if (values.help) {
@@ -146,7 +152,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const apiKey = process.env.MARQO_API_KEY ?? '';
-  const inputs: RawInputs = { ...INPUT_DEFAULTS, 'api-key': apiKey, 'index-name': '', 'comment-on-pr': 'false', 'github-token': '', summary: 'true' };
+  const inputs: RawInputs = {
+    ...INPUT_DEFAULTS,
+    'api-key': apiKey,
+    'index-name': '',
+    'comment-on-pr': 'false',
+    'github-token': '',
+    summary: 'true',
+  };
   for (const name of FLAG_INPUTS) {
     const value = values[name];
     if (typeof value === 'string') inputs[name] = value;
@@ -163,7 +176,10 @@ export async function main(argv: string[]): Promise<number> {
       const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
       let message = `Invalid --${error.input}: ${withFlagNames(detail)}`;
       if (error.input === 'api-key') {
-        message = apiKey.trim() === '' ? 'MARQO_API_KEY is not set. Export the Marqo API key in it, for example from your CI secret store.' : error.message.replace('Invalid input api-key', 'Invalid MARQO_API_KEY');
+        message =
+          apiKey.trim() === ''
+            ? 'MARQO_API_KEY is not set. Export the Marqo API key in it, for example from your CI secret store.'
+            : error.message.replace('Invalid input api-key', 'Invalid MARQO_API_KEY');
       }
       process.stderr.write(`marqo-ecom-jobs: ${message}\n`);
       return EXIT_USAGE;
@@ -189,12 +205,16 @@ export async function main(argv: string[]): Promise<number> {
         await writeReport(reportFile, settings, watch, verdict, Date.now(), redact);
         log.info(`Report written to ${reportFile}`);
       } catch (error) {
-        log.error(`Failed to write the report to ${reportFile}: ${error instanceof Error ? error.message : String(error)}. Check that its directory exists and is writable.`);
+        log.error(
+          `Failed to write the report to ${reportFile}: ${error instanceof Error ? error.message : String(error)}. Check that its directory exists and is writable.`,
+        );
         return EXIT_FAILED;
       }
     }
     const outputs = buildOutputs(watch, verdict, reportFile);
-    log.info(`result=${outputs.result} failed-items=${outputs['failed-items']} conflict-items=${outputs['conflict-items']} skipped-items=${outputs['skipped-items']}`);
+    log.info(
+      `result=${outputs.result} failed-items=${outputs['failed-items']} conflict-items=${outputs['conflict-items']} skipped-items=${outputs['skipped-items']}`,
+    );
     if (verdict.result === 'passed' || verdict.result === 'pending') return EXIT_PASSED;
     log.error(failureMessage(verdict).split('\n')[0] ?? verdict.result);
     return EXIT_FAILED;
@@ -205,6 +225,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`marqo-ecom-jobs: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `marqo-ecom-jobs: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   return EXIT_FAILED;
 });

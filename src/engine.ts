@@ -42,7 +42,9 @@ export function logSettings(log: Logger, settings: Settings): void {
       ? `${selection.jobIds.length} job ID(s)`
       : `the window ${selection.timeFrom ?? '(last 24 hours)'} to ${selection.timeTo ?? 'now'}${selection.status ? ` with status ${selection.status}` : ''}`;
   log.info(`Index ${JSON.stringify(settings.indexName)} at ${settings.baseUrl}: ${what}`);
-  log.info(`wait ${settings.wait}, timeout ${formatDuration(settings.timeoutMs)}, poll interval up to ${formatDuration(settings.pollIntervalMs)}`);
+  log.info(
+    `wait ${settings.wait}, timeout ${formatDuration(settings.timeoutMs)}, poll interval up to ${formatDuration(settings.pollIntervalMs)}`,
+  );
   const skipped = settings.maxSkippedItems?.text ?? 'no limit';
   log.info(
     `Thresholds: max-failed-items ${settings.maxFailedItems.text}, max-conflict-items ${settings.maxConflictItems.text}, max-skipped-items ${skipped}, fail-on-status ${settings.failOnStatus.join(',') || 'none'}`,
@@ -60,6 +62,7 @@ const RESULT_TITLES: Record<Verdict['result'], string> = {
 /** The failure message: a title and every reason, one per line (the first 20, then a count). */
 export function failureMessage(verdict: Verdict): string {
   const lines = verdict.reasons.slice(0, 20).map((reason) => `- ${reason}`);
-  if (verdict.reasons.length > 20) lines.push(`- … and ${verdict.reasons.length - 20} more reasons in the step summary`);
+  if (verdict.reasons.length > 20)
+    lines.push(`- … and ${verdict.reasons.length - 20} more reasons in the step summary`);
   return `${RESULT_TITLES[verdict.result]}: ${verdict.reasons.length} reason${verdict.reasons.length === 1 ? '' : 's'}\n${lines.join('\n')}`;
 }

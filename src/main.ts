@@ -69,7 +69,9 @@ export class ActionsLogger implements Logger {
   rollUp(): void {
     const hidden = this.overflow.warning + this.overflow.error;
     if (hidden > 0) {
-      core.warning(`${hidden} more warnings and errors are in the log only: GitHub shows ${ANNOTATIONS_PER_SEVERITY} annotations of each kind per step.`);
+      core.warning(
+        `${hidden} more warnings and errors are in the log only: GitHub shows ${ANNOTATIONS_PER_SEVERITY} annotations of each kind per step.`,
+      );
     }
   }
 
@@ -98,7 +100,9 @@ function setOutputs(outputs: Outputs): void {
 }
 
 function reportPath(): string {
-  const directory = process.env.RUNNER_TEMP || tmpdir();
+  // An empty RUNNER_TEMP counts as unset, as on a runner that does not set it.
+  const runnerTemp = process.env.RUNNER_TEMP ?? '';
+  const directory = runnerTemp === '' ? tmpdir() : runnerTemp;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return join(directory, `marqo-jobs-report-${stamp}-${randomBytes(3).toString('hex')}.json`);
 }
@@ -152,7 +156,11 @@ export async function run(): Promise<void> {
 
     if (verdict.result === 'passed' || verdict.result === 'pending') {
       for (const note of verdict.notes) log.info(note);
-      log.info(verdict.result === 'passed' ? `Passed: ${verdict.totals.totalItems} items in ${watch.jobs.length} job(s), none over a threshold` : 'Pending: some jobs are still active');
+      log.info(
+        verdict.result === 'passed'
+          ? `Passed: ${verdict.totals.totalItems} items in ${watch.jobs.length} job(s), none over a threshold`
+          : 'Pending: some jobs are still active',
+      );
     } else {
       core.setFailed(log.redact(failureMessage(verdict)));
     }
@@ -170,12 +178,20 @@ export async function run(): Promise<void> {
 }
 
 /** Posts or updates the pull-request comment. It never throws: the comment must not change the verdict. */
-async function commentOnPullRequest(log: ActionsLogger, settings: Settings, watch: WatchResult, verdict: Verdict): Promise<string | null> {
+async function commentOnPullRequest(
+  log: ActionsLogger,
+  settings: Settings,
+  watch: WatchResult,
+  verdict: Verdict,
+): Promise<string | null> {
   try {
     const { upsertPullRequestComment } = await import('./github/pull-request.ts');
     const marker = commentMarker(settings.indexName, process.env.GITHUB_WORKFLOW ?? '', process.env.GITHUB_JOB ?? '');
     const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const runUrl = process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : null;
+    const runUrl =
+      process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID
+        ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
+        : null;
     const body = log.redact(buildComment({ settings, watch, verdict, marker, runUrl }));
     return await upsertPullRequestComment({ token: settings.githubToken, marker, body, log });
   } catch (error) {
@@ -199,21 +215,33 @@ async function report(log: ActionsLogger, settings: Settings, watch: WatchResult
     log.info(`Result: ${verdict.result}`);
     for (const reason of verdict.reasons) log.info(`- ${reason}`);
     const t = verdict.totals;
-    log.info(`Items: ${t.totalItems} total, ${t.processedItems} processed, ${t.failedItems} failed, ${t.conflictItems} in conflict, ${t.skippedItems} skipped`);
+    log.info(
+      `Items: ${t.totalItems} total, ${t.processedItems} processed, ${t.failedItems} failed, ${t.conflictItems} in conflict, ${t.skippedItems} skipped`,
+    );
 
     let path = reportPath();
     try {
       await writeReport(path, settings, watch, verdict, Date.now(), (text) => log.redact(text));
       log.info(`Report written to ${path}`);
     } catch (error) {
-      log.warning(`The JSON report could not be written to ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      log.warning(
+        `The JSON report could not be written to ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       path = '';
     }
 
     // Secrets are removed before markdown escapes and cuts the text, because a redaction of the finished markdown misses them.
     const shown = redactForDisplay(watch, verdict, (text) => log.redact(text));
     if (settings.summary && process.env.GITHUB_STEP_SUMMARY) {
-      const markdown = log.redact(buildSummary({ settings, watch: shown.watch, verdict: shown.verdict, reportPath: path || null, now: Date.now() }));
+      const markdown = log.redact(
+        buildSummary({
+          settings,
+          watch: shown.watch,
+          verdict: shown.verdict,
+          reportPath: path || null,
+          now: Date.now(),
+        }),
+      );
       try {
         await core.summary.addRaw(markdown).write();
       } catch (error) {

@@ -151,7 +151,7 @@ function parseThreshold(name: InputName, text: string, optional: boolean): Thres
     return { kind: 'percent', value: amount, text: `${amount}%` };
   }
   if (/^\d+$/.test(value)) return { kind: 'count', value: Number(value), text: value };
-  const why = /^-/.test(value) ? 'is negative' : 'is not a whole number or a percentage';
+  const why = value.startsWith('-') ? 'is negative' : 'is not a whole number or a percentage';
   throw new InputError(name, `${show(text)} ${why}. Use a count of 0 or more (12) or a percentage (2%).`);
 }
 
@@ -196,7 +196,11 @@ export function parseJobIds(text: string): string[] {
     } catch (error) {
       // A shell loop of documents calls collects one response body per line.
       parsed = parseJsonLines(value);
-      if (parsed === null) throw new InputError('job-id', `${show(value)} looks like JSON but does not parse (${(error as Error).message}). Give IDs separated by commas, or valid JSON.`);
+      if (parsed === null)
+        throw new InputError(
+          'job-id',
+          `${show(value)} looks like JSON but does not parse (${(error as Error).message}). Give IDs separated by commas, or valid JSON.`,
+        );
     }
     const entries = Array.isArray(parsed) ? parsed : [parsed];
     ids = entries.map((entry, index) => {
@@ -205,9 +209,15 @@ export function parseJobIds(text: string): string[] {
       if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) {
         const jobId = (entry as Record<string, unknown>).jobId;
         if (typeof jobId === 'string') return jobId.trim();
-        throw new InputError('job-id', `${where} of the JSON has no string field jobId. Pass the body a documents call returned, such as {"jobId": "..."}.`);
+        throw new InputError(
+          'job-id',
+          `${where} of the JSON has no string field jobId. Pass the body a documents call returned, such as {"jobId": "..."}.`,
+        );
       }
-      throw new InputError('job-id', `${where} of the JSON is ${JSON.stringify(entry)}, not a job ID or an object with jobId.`);
+      throw new InputError(
+        'job-id',
+        `${where} of the JSON is ${JSON.stringify(entry)}, not a job ID or an object with jobId.`,
+      );
     });
   } else {
     ids = value.split(/[\s,]+/);
@@ -220,7 +230,10 @@ export function parseJobIds(text: string): string[] {
     if (id.length > 256) throw new InputError('job-id', `${show(id)} is longer than 256 characters.`);
   }
   if (unique.length > MAX_JOB_IDS) {
-    throw new InputError('job-id', `lists ${unique.length} job IDs; at most ${MAX_JOB_IDS} are supported. Watch a time window instead.`);
+    throw new InputError(
+      'job-id',
+      `lists ${unique.length} job IDs; at most ${MAX_JOB_IDS} are supported. Watch a time window instead.`,
+    );
   }
   return unique;
 }
@@ -238,11 +251,17 @@ export function parseBaseUrl(text: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new InputError('base-url', `${show(text)} is not a URL. Use the API's base URL, such as https://ecom.marqo-ep.ai/api/v1.`);
+    throw new InputError(
+      'base-url',
+      `${show(text)} is not a URL. Use the API's base URL, such as https://ecom.marqo-ep.ai/api/v1.`,
+    );
   }
   if (url.protocol === 'http:') {
     if (!isLoopbackHost(url.hostname)) {
-      throw new InputError('base-url', `${show(text)} uses http. The API key must not cross the network unencrypted: use https (plain http is allowed for loopback hosts only).`);
+      throw new InputError(
+        'base-url',
+        `${show(text)} uses http. The API key must not cross the network unencrypted: use https (plain http is allowed for loopback hosts only).`,
+      );
     }
   } else if (url.protocol !== 'https:') {
     throw new InputError('base-url', `${show(text)} uses ${url.protocol.replace(':', '')}. Use an https URL.`);
@@ -251,7 +270,10 @@ export function parseBaseUrl(text: string): string {
     throw new InputError('base-url', 'contains credentials. Remove them; the API key goes in api-key.');
   }
   if (url.search || url.hash) {
-    throw new InputError('base-url', `${show(text)} has a query or fragment. Give the base URL only, such as https://ecom.marqo-ep.ai/api/v1.`);
+    throw new InputError(
+      'base-url',
+      `${show(text)} has a query or fragment. Give the base URL only, such as https://ecom.marqo-ep.ai/api/v1.`,
+    );
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
@@ -266,7 +288,10 @@ function parseWindowBound(name: InputName, text: string, nowMs: number): { micro
   if (duration !== null) return { micros: microsFromMs(nowMs - duration), relative: true };
   const parsed = parseTimestamp(value);
   if (parsed === null) {
-    throw new InputError(name, `${show(text)} is neither an ISO 8601 timestamp (2026-03-02T09:15:04Z) nor a duration before now (90s, 45m, 2h, 7d).`);
+    throw new InputError(
+      name,
+      `${show(text)} is neither an ISO 8601 timestamp (2026-03-02T09:15:04Z) nor a duration before now (90s, 45m, 2h, 7d).`,
+    );
   }
   return { micros: parsed.micros, relative: false };
 }
@@ -282,7 +307,10 @@ function parseSelection(inputs: RawInputs, nowMs: number): Selection {
     if (windowInputs.length > 0) {
       const values = windowInputs.map((name) => show(inputs[name].trim())).join(', ');
       const setTo = windowInputs.length === 1 ? `which is set to ${values}` : `which are set to ${values}`;
-      throw new InputError('job-id', `${show(jobIdText)} cannot be combined with ${windowInputs.join(', ')}, ${setTo}. Give job IDs to watch those jobs, or a window (time-from, time-to, status) to watch the jobs in it, not both.`);
+      throw new InputError(
+        'job-id',
+        `${show(jobIdText)} cannot be combined with ${windowInputs.join(', ')}, ${setTo}. Give job IDs to watch those jobs, or a window (time-from, time-to, status) to watch the jobs in it, not both.`,
+      );
     }
     const jobIds = parseJobIds(jobIdText);
     if (jobIds.length === 0) throw new InputError('job-id', `${show(jobIdText)} contains no job ID.`);
@@ -295,19 +323,27 @@ function parseSelection(inputs: RawInputs, nowMs: number): Selection {
   if (timeFromText !== '') {
     const bound = parseWindowBound('time-from', timeFromText, nowMs);
     if (bound.micros < oldestMicros) {
-      throw new InputError('time-from', `${show(timeFromText)} is more than 30 days ago. The Marqo API keeps jobs listable for 30 days: use a later start.`);
+      throw new InputError(
+        'time-from',
+        `${show(timeFromText)} is more than 30 days ago. The Marqo API keeps jobs listable for 30 days: use a later start.`,
+      );
     }
     if (bound.micros > nowMicros) {
       throw new InputError('time-from', `${show(timeFromText)} is in the future. Use a start before now.`);
     }
-    timeFrom = bound.relative ? Math.max(bound.micros, oldestMicros + microsFromMs(WINDOW_AGE_MARGIN_MS)) : bound.micros;
+    timeFrom = bound.relative
+      ? Math.max(bound.micros, oldestMicros + microsFromMs(WINDOW_AGE_MARGIN_MS))
+      : bound.micros;
   }
 
   let timeTo: number | null = null;
   if (timeToText !== '') {
     const bound = parseWindowBound('time-to', timeToText, nowMs);
     if (bound.micros > nowMicros) {
-      throw new InputError('time-to', `${show(timeToText)} is in the future. Use a time before now, or leave time-to empty for now.`);
+      throw new InputError(
+        'time-to',
+        `${show(timeToText)} is in the future. Use a time before now, or leave time-to empty for now.`,
+      );
     }
     timeTo = bound.micros;
     const start = timeFrom ?? microsFromMs(nowMs - 86_400_000);
@@ -331,20 +367,31 @@ function parseSelection(inputs: RawInputs, nowMs: number): Selection {
  */
 export function parseSettings(inputs: RawInputs, nowMs: number): Settings {
   const apiKey = inputs['api-key'].trim();
-  if (apiKey === '') throw new InputError('api-key', 'is empty. Pass the Marqo API key, for example ${{ secrets.MARQO_API_KEY }}.');
-  if (/[\s\u0000-\u001f\u007f]/.test(apiKey)) throw new InputError('api-key', 'contains white space or control characters. Check the secret for a stray line break or space.');
+  if (apiKey === '')
+    throw new InputError('api-key', 'is empty. Pass the Marqo API key, for example ${{ secrets.MARQO_API_KEY }}.');
+  if (/[\s\u0000-\u001f\u007f]/.test(apiKey))
+    throw new InputError(
+      'api-key',
+      'contains white space or control characters. Check the secret for a stray line break or space.',
+    );
 
   const indexName = inputs['index-name'].trim();
-  if (indexName === '') throw new InputError('index-name', 'is empty. Give the name of the Marqo Ecommerce index whose jobs to watch.');
-  if (hasControlCharacters(indexName)) throw new InputError('index-name', `${show(indexName)} contains a control character.`);
-  if (indexName === '.' || indexName === '..') throw new InputError('index-name', `${show(indexName)} is not an index name.`);
+  if (indexName === '')
+    throw new InputError('index-name', 'is empty. Give the name of the Marqo Ecommerce index whose jobs to watch.');
+  if (hasControlCharacters(indexName))
+    throw new InputError('index-name', `${show(indexName)} contains a control character.`);
+  if (indexName === '.' || indexName === '..')
+    throw new InputError('index-name', `${show(indexName)} is not an index name.`);
 
   const baseUrl = parseBaseUrl(inputs['base-url']);
   const selection = parseSelection(inputs, nowMs);
   const timeoutMs = parsePositiveDuration('timeout', inputs.timeout);
   const pollIntervalMs = parsePositiveDuration('poll-interval', inputs['poll-interval']);
   if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
-    throw new InputError('poll-interval', `${show(inputs['poll-interval'])} is shorter than 1s. Use 1s or more, to spare the API.`);
+    throw new InputError(
+      'poll-interval',
+      `${show(inputs['poll-interval'])} is shorter than 1s. Use 1s or more, to spare the API.`,
+    );
   }
 
   const failOnStatus = inputs['fail-on-status']

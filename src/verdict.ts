@@ -119,8 +119,20 @@ export function judge(watch: WatchResult, settings: Settings): Verdict {
 
   const thresholds = [
     checkThreshold('max-failed-items', 'failedItems', settings.maxFailedItems, totals.failedItems, totals.totalItems),
-    checkThreshold('max-conflict-items', 'conflictItems', settings.maxConflictItems, totals.conflictItems, totals.totalItems),
-    checkThreshold('max-skipped-items', 'skippedItems', settings.maxSkippedItems, totals.skippedItems, totals.totalItems),
+    checkThreshold(
+      'max-conflict-items',
+      'conflictItems',
+      settings.maxConflictItems,
+      totals.conflictItems,
+      totals.totalItems,
+    ),
+    checkThreshold(
+      'max-skipped-items',
+      'skippedItems',
+      settings.maxSkippedItems,
+      totals.skippedItems,
+      totals.totalItems,
+    ),
   ];
   for (const check of thresholds) if (check.exceeded) reasons.push(describeCheck(check, totals.totalItems));
 
@@ -128,13 +140,17 @@ export function judge(watch: WatchResult, settings: Settings): Verdict {
     const matching = jobs.filter((watched) => watched.job?.jobStatus === status && watched.phase !== 'unreadable');
     if (matching.length > 0) {
       const verb = isEndStatus(status) ? 'ended' : matching.length === 1 ? 'is' : 'are';
-      reasons.push(`${plural(matching.length, 'job')} ${verb} ${status}, which fail-on-status lists: ${listIds(matching)}`);
+      reasons.push(
+        `${plural(matching.length, 'job')} ${verb} ${status}, which fail-on-status lists: ${listIds(matching)}`,
+      );
     }
   }
 
   const unknown = jobs.filter((watched) => watched.phase === 'unknown-status');
   for (const watched of unknown) {
-    reasons.push(`job ${watched.jobId} has unknown status ${JSON.stringify(watched.job?.rawStatus ?? '')}; a status this action does not know never counts as success`);
+    reasons.push(
+      `job ${watched.jobId} has unknown status ${JSON.stringify(watched.job?.rawStatus ?? '')}; a status this action does not know never counts as success`,
+    );
   }
 
   const unreadable = jobs.filter((watched) => watched.phase === 'unreadable' && watched.error !== watch.fatalError);
@@ -148,12 +164,17 @@ export function judge(watch: WatchResult, settings: Settings): Verdict {
   }
 
   if (watch.window && watch.window.unread > 0) {
-    reasons.push(`${plural(watch.window.unread, 'job')} of the window could not be read: ${watch.window.total} jobs in the window, ${jobs.length} read`);
+    reasons.push(
+      `${plural(watch.window.unread, 'job')} of the window could not be read: ${watch.window.total} jobs in the window, ${jobs.length} read`,
+    );
   }
 
   const active = jobs.filter((watched) => watched.phase === 'active');
   if (jobs.length === 0 && !watch.fatalError) {
-    const where = settings.selection.mode === 'window' && settings.selection.status ? ` with status ${settings.selection.status}` : '';
+    const where =
+      settings.selection.mode === 'window' && settings.selection.status
+        ? ` with status ${settings.selection.status}`
+        : '';
     if (settings.failIfNoJobs) reasons.push(`no job in the window${where}, and fail-if-no-jobs is true`);
     else notes.push(`no job in the window${where}; nothing to check`);
   }
@@ -164,14 +185,17 @@ export function judge(watch: WatchResult, settings: Settings): Verdict {
     reasons.unshift(`the run was cancelled with ${plural(active.length, 'job')} still active`);
   } else if (watch.outcome === 'timed-out' && active.length > 0) {
     result = 'timed-out';
-    reasons.unshift(`${plural(active.length, 'job')} still active when the timeout of ${formatDuration(settings.timeoutMs)} passed: ${describeActive(active)}`);
+    reasons.unshift(
+      `${plural(active.length, 'job')} still active when the timeout of ${formatDuration(settings.timeoutMs)} passed: ${describeActive(active)}`,
+    );
     // Why the last read of a job failed, such as a refused connection, is often why it timed out.
     const lastErrors = new Map<string, WatchedJob[]>();
     for (const watched of active) {
       if (watched.error === null || watched.error === NOT_FOUND_YET) continue;
       lastErrors.set(watched.error, [...(lastErrors.get(watched.error) ?? []), watched]);
     }
-    for (const [error, group] of lastErrors) reasons.push(`the last read of ${plural(group.length, 'job')} failed (${listIds(group)}): ${error}`);
+    for (const [error, group] of lastErrors)
+      reasons.push(`the last read of ${plural(group.length, 'job')} failed (${listIds(group)}): ${error}`);
   } else if (reasons.length > 0) {
     result = 'failed';
   } else if (active.length > 0) {

@@ -115,7 +115,10 @@ export function describeJob(job: Job): string {
   if (job.failedItems > 0) parts.push(`${job.failedItems} failed`);
   if (job.conflictItems > 0) parts.push(`${job.conflictItems} in conflict`);
   if (job.skippedItems > 0) parts.push(`${job.skippedItems} skipped`);
-  const percent = job.progressPercentage !== null && !isTerminal(job.jobStatus ?? 'PENDING') ? ` ${Math.floor(job.progressPercentage)}%` : '';
+  const percent =
+    job.progressPercentage !== null && !isTerminal(job.jobStatus ?? 'PENDING')
+      ? ` ${Math.floor(job.progressPercentage)}%`
+      : '';
   return `${status}${percent} (${parts.join(', ')})`;
 }
 
@@ -168,7 +171,9 @@ class Watcher {
         await this.settleNotFound();
         outcome = this.signal.aborted ? 'cancelled' : 'snapshot';
       } else {
-        outcome = await this.log.group(`Waiting for ${this.count('active')} active job(s)`, () => this.pollUntilSettled());
+        outcome = await this.log.group(`Waiting for ${this.count('active')} active job(s)`, () =>
+          this.pollUntilSettled(),
+        );
       }
     } catch (error) {
       if (error instanceof ApiError && error.kind === 'cancelled') outcome = 'cancelled';
@@ -209,7 +214,9 @@ class Watcher {
     this.polls += 1;
     if (selection.mode === 'ids') {
       for (const jobId of selection.jobIds) this.jobs.set(jobId, { jobId, job: null, phase: 'active', error: null });
-      this.log.info(`Watching ${selection.jobIds.length} job(s) of index ${JSON.stringify(this.settings.indexName)}: ${selection.jobIds.join(', ')}`);
+      this.log.info(
+        `Watching ${selection.jobIds.length} job(s) of index ${JSON.stringify(this.settings.indexName)}: ${selection.jobIds.join(', ')}`,
+      );
       await this.fetchEach(selection.jobIds);
     } else {
       await this.readWindow(selection.timeFrom, selection.timeTo, selection.status);
@@ -220,7 +227,9 @@ class Watcher {
   private tally(): string {
     const byStatus = new Map<string, number>();
     for (const watched of this.jobs.values()) {
-      const key = watched.job?.jobStatus ?? (watched.job ? 'unknown status' : watched.phase === 'unreadable' ? 'unreadable' : 'not found yet');
+      const key =
+        watched.job?.jobStatus ??
+        (watched.job ? 'unknown status' : watched.phase === 'unreadable' ? 'unreadable' : 'not found yet');
       byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
     }
     const parts = [...byStatus.entries()].map(([status, count]) => `${count} ${status}`);
@@ -240,12 +249,24 @@ class Watcher {
     if (!(error instanceof ApiError)) return error;
     if (error.kind === 'unauthorized') return new FatalWatchError(`The API rejected the key: ${error.message}`);
     if (error.kind === 'not-found' && call === 'list') {
-      return new FatalWatchError(`Index ${JSON.stringify(this.settings.indexName)} not found (${error.message}). Check index-name and base-url.`);
+      return new FatalWatchError(
+        `Index ${JSON.stringify(this.settings.indexName)} not found (${error.message}). Check index-name and base-url.`,
+      );
     }
-    if (call === 'list' && (error.kind === 'bad-request' || error.kind === 'redirect' || error.kind === 'too-large' || error.kind === 'invalid-response' || error.kind === 'retries-exhausted')) {
-      return new FatalWatchError(`Listing the jobs of index ${JSON.stringify(this.settings.indexName)} failed: ${error.message}`);
+    if (
+      call === 'list' &&
+      (error.kind === 'bad-request' ||
+        error.kind === 'redirect' ||
+        error.kind === 'too-large' ||
+        error.kind === 'invalid-response' ||
+        error.kind === 'retries-exhausted')
+    ) {
+      return new FatalWatchError(
+        `Listing the jobs of index ${JSON.stringify(this.settings.indexName)} failed: ${error.message}`,
+      );
     }
-    if (call === 'get' && error.kind === 'redirect') return new FatalWatchError(`Reading a job failed: ${error.message}`);
+    if (call === 'get' && error.kind === 'redirect')
+      return new FatalWatchError(`Reading a job failed: ${error.message}`);
     return error;
   }
 
@@ -262,7 +283,9 @@ class Watcher {
     };
     this.window = window;
     const describedWindow = `${window.timeFrom ?? 'the last 24 hours'} to ${window.timeTo ?? 'now'}${status ? `, status ${status}` : ''}`;
-    this.log.info(`Window of index ${JSON.stringify(this.settings.indexName)}: ${describedWindow}; the service counts ${first.total} job(s)`);
+    this.log.info(
+      `Window of index ${JSON.stringify(this.settings.indexName)}: ${describedWindow}; the service counts ${first.total} job(s)`,
+    );
 
     const seen = new Map<string, Job>();
     const add = (list: JobList): void => {
@@ -328,7 +351,10 @@ class Watcher {
     }
   }
 
-  private async readPile(micros: number, status: JobStatus | null): Promise<{ jobs: Job[]; unread: number; calls: number }> {
+  private async readPile(
+    micros: number,
+    status: JobStatus | null,
+  ): Promise<{ jobs: Job[]; unread: number; calls: number }> {
     const at = formatTimestamp(micros);
     const whole = await this.list({ timeFrom: at, timeTo: at, status, limit: LIST_LIMIT });
     if (whole.jobs.length >= whole.total || status !== null) {
@@ -407,7 +433,9 @@ class Watcher {
       }
     }
     if (active > 0 && this.now() - this.lastLogAt >= HEARTBEAT_MS) {
-      this.info(`Still waiting: ${this.aggregateLine()}; ${formatDuration(this.deadline - this.now())} left before the timeout`);
+      this.info(
+        `Still waiting: ${this.aggregateLine()}; ${formatDuration(this.deadline - this.now())} left before the timeout`,
+      );
     }
   }
 
@@ -420,7 +448,8 @@ class Watcher {
       counts.set(key, (counts.get(key) ?? 0) + 1);
       if (watched.job) {
         total += watched.job.totalItems;
-        processed += watched.job.processedItems + watched.job.failedItems + watched.job.skippedItems + watched.job.conflictItems;
+        processed +=
+          watched.job.processedItems + watched.job.failedItems + watched.job.skippedItems + watched.job.conflictItems;
       }
     }
     const parts = [...counts.entries()].map(([status, count]) => `${count} ${status}`);
@@ -472,13 +501,19 @@ class Watcher {
 
       let list: JobList;
       try {
-        list = await this.api.listJobs({ timeFrom: formatTimestamp(oldest), timeTo: formatTimestamp(timeTo), limit: LIST_LIMIT });
+        list = await this.api.listJobs({
+          timeFrom: formatTimestamp(oldest),
+          timeTo: formatTimestamp(timeTo),
+          limit: LIST_LIMIT,
+        });
       } catch (error) {
         if (error instanceof ApiError && ['cancelled', 'deadline', 'unauthorized', 'not-found'].includes(error.kind)) {
           throw this.escalate(error, 'list');
         }
         // A failed list call is not fatal here: the jobs it would have read are read one by one instead.
-        this.log.info(`Listing the active jobs failed, so they are read one by one this time: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.info(
+          `Listing the active jobs failed, so they are read one by one this time: ${error instanceof Error ? error.message : String(error)}`,
+        );
         return covered;
       }
       let read = 0;
@@ -529,10 +564,15 @@ class Watcher {
       if (this.now() - since >= NOT_FOUND_GRACE_MS) {
         // The message names the grace period, not the time each job took, so that the verdict
         // gives all the jobs not found one reason.
-        this.markUnreadable(watched, `job not found in index ${JSON.stringify(this.settings.indexName)} (the API answered 404 for ${formatDuration(NOT_FOUND_GRACE_MS)}). Check job-id and index-name.`);
+        this.markUnreadable(
+          watched,
+          `job not found in index ${JSON.stringify(this.settings.indexName)} (the API answered 404 for ${formatDuration(NOT_FOUND_GRACE_MS)}). Check job-id and index-name.`,
+        );
       } else if (watched.error === null) {
         watched.error = NOT_FOUND_YET;
-        this.info(`Job ${shortId(watched.jobId)}: not found yet, asking again for up to ${NOT_FOUND_GRACE_MS / 1000} s (a new job may not be listed at once)`);
+        this.info(
+          `Job ${shortId(watched.jobId)}: not found yet, asking again for up to ${NOT_FOUND_GRACE_MS / 1000} s (a new job may not be listed at once)`,
+        );
       }
       return;
     }
@@ -582,14 +622,16 @@ class Watcher {
 
     if (job.jobStatus === null) {
       watched.phase = 'unknown-status';
-      this.log.warning(`Job ${shortId(job.jobId)}: unknown status ${JSON.stringify(job.rawStatus)}; it is not treated as success`);
+      this.log.warning(
+        `Job ${shortId(job.jobId)}: unknown status ${JSON.stringify(job.rawStatus)}; it is not treated as success`,
+      );
       this.lastLogAt = this.now();
       return;
     }
     watched.phase = isTerminal(job.jobStatus) ? 'terminal' : 'active';
 
     const quiet = this.jobs.size > PER_JOB_PROGRESS_LIMIT;
-    const statusChanged = previous === null || previous.jobStatus !== job.jobStatus;
+    const statusChanged = previous?.jobStatus !== job.jobStatus;
     const progressed =
       previous !== null &&
       (previous.processedItems !== job.processedItems ||
@@ -600,7 +642,9 @@ class Watcher {
     } else if (statusChanged && previous !== null) {
       const took = watched.phase === 'terminal' ? durationText(job) : '';
       if (!quiet || watched.phase === 'terminal') {
-        this.info(`Job ${shortId(job.jobId)}: ${previous.jobStatus ?? previous.rawStatus} -> ${describeJob(job)}${took}`);
+        this.info(
+          `Job ${shortId(job.jobId)}: ${previous.jobStatus ?? previous.rawStatus} -> ${describeJob(job)}${took}`,
+        );
       }
     } else if (progressed && !quiet) {
       this.info(`Job ${shortId(job.jobId)}: ${describeJob(job)}`);

@@ -28101,17 +28101,14 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */   hj: () => (/* binding */ EXIT_FAILED),
 /* harmony export */   iW: () => (/* binding */ main)
 /* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7975);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8750);
-/* harmony import */ var _engine_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(825);
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4800);
-/* harmony import */ var _report_outputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4042);
-/* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(649);
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6999);
-
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8750);
+/* harmony import */ var _engine_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(825);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4800);
+/* harmony import */ var _report_outputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4042);
+/* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(649);
+/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6999);
 
 
 
@@ -28158,23 +28155,23 @@ Selection:
                              COMPLETED, FAILED, CONFLICT, CANCELLED); default: all
 
 Waiting:
-  --wait true|false          poll until every job is terminal (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ.wait})
+  --wait true|false          poll until every job is terminal (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ.wait})
   --no-wait                  same as --wait false: judge one snapshot
-  --timeout DURATION         one deadline for the whole wait (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ.timeout})
-  --poll-interval DURATION   longest pause between two polls (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ['poll-interval']})
+  --timeout DURATION         one deadline for the whole wait (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ.timeout})
+  --poll-interval DURATION   longest pause between two polls (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ['poll-interval']})
 
 Limits:
-  --max-failed-items N|P%    failed items allowed, a count or a percentage of all items (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ['max-failed-items']})
-  --max-conflict-items N|P%  items skipped by version conflicts allowed (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ['max-conflict-items']})
+  --max-failed-items N|P%    failed items allowed, a count or a percentage of all items (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ['max-failed-items']})
+  --max-conflict-items N|P%  items skipped by version conflicts allowed (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ['max-conflict-items']})
   --max-skipped-items N|P%   skipped items allowed (default: no limit)
-  --fail-on-status LIST      comma-separated statuses that fail the run (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ['fail-on-status']})
-  --fail-if-no-jobs true|false  fail when the window contains no job (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ['fail-if-no-jobs']})
+  --fail-on-status LIST      comma-separated statuses that fail the run (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ['fail-on-status']})
+  --fail-if-no-jobs true|false  fail when the window contains no job (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ['fail-if-no-jobs']})
 
 Output:
   --report FILE              write the JSON report (settings, window, verdict, every job) to FILE
                              (default: none)
   --base-url URL             API base URL, https except for loopback hosts
-                             (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ['base-url']})
+                             (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ['base-url']})
   -h, --help                 print this help
 
 Durations are a number with a unit: ms, s, m, h or d (1h30m). Exit status: 0 passed
@@ -28193,7 +28190,9 @@ function withFlagNames(message) {
         .map((part, index) => {
         if (index % 2 === 1)
             return part;
-        return part.replace(HYPHENATED_INPUT, (name) => (name === 'api-key' ? 'MARQO_API_KEY' : `--${name}`)).replace(STATUS_INPUT, '--status');
+        return part
+            .replace(HYPHENATED_INPUT, (name) => (name === 'api-key' ? 'MARQO_API_KEY' : `--${name}`))
+            .replace(STATUS_INPUT, '--status');
     })
         .join('');
 }
@@ -28206,7 +28205,7 @@ class TerminalLogger {
     line(prefix, message) {
         const text = this.secret ? message.split(this.secret).join('***') : message;
         const time = new Date().toISOString().slice(11, 19);
-        process.stderr.write(`${time} ${prefix}${(0,_logger_js__WEBPACK_IMPORTED_MODULE_6__/* .logSafe */ .s)(text)}\n`);
+        process.stderr.write(`${time} ${prefix}${(0,_logger_js__WEBPACK_IMPORTED_MODULE_5__/* .logSafe */ .s)(text)}\n`);
     }
     info(message) {
         this.line('', message);
@@ -28243,7 +28242,7 @@ async function main(argv) {
     for (const name of FLAG_INPUTS)
         options[name] = { type: 'string' };
     try {
-        values = (0,node_util__WEBPACK_IMPORTED_MODULE_1__.parseArgs)({ args: argv, options, allowPositionals: false, strict: true }).values;
+        values = (0,node_util__WEBPACK_IMPORTED_MODULE_0__.parseArgs)({ args: argv, options, allowPositionals: false, strict: true }).values;
     }
     catch (error) {
         process.stderr.write(`marqo-ecom-jobs: ${error instanceof Error ? error.message : String(error)}\nRun marqo-ecom-jobs --help for the flags.\n`);
@@ -28254,7 +28253,14 @@ async function main(argv) {
         return EXIT_PASSED;
     }
     const apiKey = process.env.MARQO_API_KEY ?? '';
-    const inputs = { ..._settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ, 'api-key': apiKey, 'index-name': '', 'comment-on-pr': 'false', 'github-token': '', summary: 'true' };
+    const inputs = {
+        ..._settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ,
+        'api-key': apiKey,
+        'index-name': '',
+        'comment-on-pr': 'false',
+        'github-token': '',
+        summary: 'true',
+    };
     for (const name of FLAG_INPUTS) {
         const value = values[name];
         if (typeof value === 'string')
@@ -28266,15 +28272,18 @@ async function main(argv) {
         inputs['job-id'] = await readStdin();
     let settings;
     try {
-        settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .parseSettings */ .P$)(inputs, Date.now());
+        settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .parseSettings */ .P$)(inputs, Date.now());
     }
     catch (error) {
-        if (error instanceof _settings_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz) {
+        if (error instanceof _settings_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz) {
             const prefix = `Invalid input ${error.input}: `;
             const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
             let message = `Invalid --${error.input}: ${withFlagNames(detail)}`;
             if (error.input === 'api-key') {
-                message = apiKey.trim() === '' ? 'MARQO_API_KEY is not set. Export the Marqo API key in it, for example from your CI secret store.' : error.message.replace('Invalid input api-key', 'Invalid MARQO_API_KEY');
+                message =
+                    apiKey.trim() === ''
+                        ? 'MARQO_API_KEY is not set. Export the Marqo API key in it, for example from your CI secret store.'
+                        : error.message.replace('Invalid input api-key', 'Invalid MARQO_API_KEY');
             }
             process.stderr.write(`marqo-ecom-jobs: ${message}\n`);
             return EXIT_USAGE;
@@ -28287,16 +28296,16 @@ async function main(argv) {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-        (0,_engine_js__WEBPACK_IMPORTED_MODULE_3__/* .logSettings */ .AF)(log, settings);
-        const { watch, verdict } = await (0,_engine_js__WEBPACK_IMPORTED_MODULE_3__/* .watchAndJudge */ .MR)(settings, log, controller.signal);
+        (0,_engine_js__WEBPACK_IMPORTED_MODULE_2__/* .logSettings */ .AF)(log, settings);
+        const { watch, verdict } = await (0,_engine_js__WEBPACK_IMPORTED_MODULE_2__/* .watchAndJudge */ .MR)(settings, log, controller.signal);
         const redact = (text) => (apiKey ? text.split(apiKey).join('***') : text);
         // The summary cuts long IDs and messages, so a key in API text is replaced before that.
-        const shown = (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_7__/* .redactForDisplay */ .J)(watch, verdict, redact);
-        process.stdout.write((0,_report_text_js__WEBPACK_IMPORTED_MODULE_4__/* .buildTextSummary */ .K)(settings, shown.watch, shown.verdict, Date.now()));
+        const shown = (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_6__/* .redactForDisplay */ .J)(watch, verdict, redact);
+        process.stdout.write((0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .buildTextSummary */ .K)(settings, shown.watch, shown.verdict, Date.now()));
         const reportFile = typeof values.report === 'string' ? values.report : '';
         if (reportFile) {
             try {
-                await (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_5__/* .writeReport */ .u5)(reportFile, settings, watch, verdict, Date.now(), redact);
+                await (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_4__/* .writeReport */ .u5)(reportFile, settings, watch, verdict, Date.now(), redact);
                 log.info(`Report written to ${reportFile}`);
             }
             catch (error) {
@@ -28304,11 +28313,11 @@ async function main(argv) {
                 return EXIT_FAILED;
             }
         }
-        const outputs = (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_5__/* .buildOutputs */ .JZ)(watch, verdict, reportFile);
+        const outputs = (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_4__/* .buildOutputs */ .JZ)(watch, verdict, reportFile);
         log.info(`result=${outputs.result} failed-items=${outputs['failed-items']} conflict-items=${outputs['conflict-items']} skipped-items=${outputs['skipped-items']}`);
         if (verdict.result === 'passed' || verdict.result === 'pending')
             return EXIT_PASSED;
-        log.error((0,_engine_js__WEBPACK_IMPORTED_MODULE_3__/* .failureMessage */ .oh)(verdict).split('\n')[0] ?? verdict.result);
+        log.error((0,_engine_js__WEBPACK_IMPORTED_MODULE_2__/* .failureMessage */ .oh)(verdict).split('\n')[0] ?? verdict.result);
         return EXIT_FAILED;
     }
     finally {
@@ -28581,7 +28590,8 @@ class MarqoJobsClient {
         this.origin = new URL(options.baseUrl).origin;
         this.random = options.random ?? Math.random;
         this.now = options.now ?? Date.now;
-        this.dispatcher = options.dispatcher ?? new undici__WEBPACK_IMPORTED_MODULE_0__/* .Agent */ .g6({ connections: 4, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+        this.dispatcher =
+            options.dispatcher ?? new undici__WEBPACK_IMPORTED_MODULE_0__/* .Agent */ .g6({ connections: 4, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
     }
     /** Fetches one job. Throws ApiError; kind 'not-found' when the API answers 404. */
     async getJob(jobId) {
@@ -28620,7 +28630,9 @@ class MarqoJobsClient {
                 throw new ApiError('cancelled', 'cancelled');
             const remaining = this.options.deadline - this.now();
             if (remaining <= 0) {
-                throw new ApiError('deadline', lastProblem ? `timeout reached; the last attempt failed: ${lastProblem}` : 'timeout reached before the request');
+                throw new ApiError('deadline', lastProblem
+                    ? `timeout reached; the last attempt failed: ${lastProblem}`
+                    : 'timeout reached before the request');
             }
             let problem;
             try {
@@ -28809,20 +28821,8 @@ class MarqoJobsClient {
 /* unused harmony export TERMINAL_STATUSES */
 /* harmony import */ var _time_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9834);
 
-const JOB_STATUSES = [
-    'PENDING',
-    'IN_PROGRESS',
-    'COMPLETED',
-    'FAILED',
-    'CONFLICT',
-    'CANCELLED',
-];
-const TERMINAL_STATUSES = new Set([
-    'COMPLETED',
-    'FAILED',
-    'CONFLICT',
-    'CANCELLED',
-]);
+const JOB_STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CONFLICT', 'CANCELLED'];
+const TERMINAL_STATUSES = new Set(['COMPLETED', 'FAILED', 'CONFLICT', 'CANCELLED']);
 // An older edition of the Marqo documentation used these names for the two active statuses.
 const LEGACY_STATUSES = { QUEUED: 'PENDING', RUNNING: 'IN_PROGRESS' };
 /** Maps a status string case-insensitively, legacy names included, or returns null when it is unknown. */
@@ -28857,7 +28857,9 @@ function describeValue(value) {
     }
     if (typeof value === 'object')
         return 'an object';
-    return `${typeof value} ${String(value)}`;
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+        return `${typeof value} ${String(value)}`;
+    return typeof value;
 }
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -28930,9 +28932,7 @@ function idLists(object, field, path) {
         }
         // Keep the array the parser made when it already holds strings: a failed bulk job can list
         // a hundred thousand IDs or more, and a copy would double the memory they take.
-        result[key] = list.every((entry) => typeof entry === 'string')
-            ? list
-            : list.map(documentIdOf);
+        result[key] = list.every((entry) => typeof entry === 'string') ? list : list.map(documentIdOf);
     }
     return result;
 }
@@ -29375,7 +29375,7 @@ function jobDuration(job, now) {
     const started = job.startedAt ? (0,time/* parseTimestamp */.EH)(job.startedAt) : null;
     if (started === null)
         return job.jobStatus === 'PENDING' ? 'not started' : 'unknown';
-    const end = job.completedAt ? (0,time/* parseTimestamp */.EH)(job.completedAt)?.micros ?? null : null;
+    const end = job.completedAt ? ((0,time/* parseTimestamp */.EH)(job.completedAt)?.micros ?? null) : null;
     if (end === null) {
         if (job.jobStatus !== null && (0,marqo_job/* isTerminal */.Hd)(job.jobStatus))
             return 'unknown';
@@ -29507,7 +29507,11 @@ function buildSummary(input) {
     tail.push('| Input | Limit | Actual | |');
     tail.push('|---|---:|---:|---|');
     for (const check of verdict.thresholds) {
-        const limit = check.limitText === null ? 'no limit' : check.limitText.endsWith('%') ? `${check.limitText} (${plural(Math.floor(check.limitItems ?? 0), 'item')})` : check.limitText;
+        const limit = check.limitText === null
+            ? 'no limit'
+            : check.limitText.endsWith('%')
+                ? `${check.limitText} (${plural(Math.floor(check.limitItems ?? 0), 'item')})`
+                : check.limitText;
         tail.push(`| \`${check.input}\` | ${limit} | ${number(check.actual)} | ${check.exceeded ? '❌ exceeded' : '✅'} |`);
     }
     const failOn = settings.failOnStatus.length > 0 ? settings.failOnStatus.join(', ') : 'none';
@@ -29523,7 +29527,9 @@ function buildSummary(input) {
     const conflicts = buildConflicts(read, Math.max(0, room * 0.5), reportNote);
     room -= bytes(conflicts);
     const skipped = buildSkipped(read, Math.max(0, room), reportNote);
-    return [head.join('\n'), jobTable, failures, conflicts, skipped, tail.join('\n')].filter((part) => part !== '').join('\n') + '\n';
+    return ([head.join('\n'), jobTable, failures, conflicts, skipped, tail.join('\n')]
+        .filter((part) => part !== '')
+        .join('\n') + '\n');
 }
 function windowText(input) {
     const { settings, watch } = input;
@@ -29565,7 +29571,9 @@ function buildJobTable(jobs, now, budget, reportNote) {
     const more = section.omitted > 0 ? `\n\n… and ${plural(section.omitted, 'more job')} not shown${reportNote}.` : '';
     const body = section.text() + more;
     const title = `### Jobs (${number(jobs.length)})\n\n`;
-    return jobs.length > COLLAPSE_AFTER ? title + details(`Table of ${plural(jobs.length, 'job')}`, body) : `${title}${body}\n`;
+    return jobs.length > COLLAPSE_AFTER
+        ? title + details(`Table of ${plural(jobs.length, 'job')}`, body)
+        : `${title}${body}\n`;
 }
 function collect(jobs, pick) {
     const groups = new Map();
@@ -29611,13 +29619,21 @@ function buildGroups(title, groups, budget, reportNote, extra) {
 }
 function buildFailures(jobs, budget, reportNote) {
     const groups = collect(jobs, (job) => {
-        const entries = Object.entries(job.failedItemsDetails).map(([type, ids]) => [type, countOf(job.errorSummary, type, ids.length), ids]);
+        const entries = Object.entries(job.failedItemsDetails).map(([type, ids]) => [
+            type,
+            countOf(job.errorSummary, type, ids.length),
+            ids,
+        ]);
         for (const [type, count] of Object.entries(job.errorSummary)) {
             if (!(type in job.failedItemsDetails))
                 entries.push([type, count, []]);
         }
         if (entries.length === 0 && effectiveFailedItems(job) > 0) {
-            entries.push([job.errorMessage ? truncate(job.errorMessage, 120) : 'unspecified error', effectiveFailedItems(job), []]);
+            entries.push([
+                job.errorMessage ? truncate(job.errorMessage, 120) : 'unspecified error',
+                effectiveFailedItems(job),
+                [],
+            ]);
         }
         return entries;
     });
@@ -29642,14 +29658,21 @@ function buildConflicts(jobs, budget, reportNote) {
         const others = [...(conflicting.get(group.key) ?? [])];
         if (others.length === 0)
             return ` in ${plural(group.jobIds.size, 'job')}`;
-        const shown = others.slice(0, 10).map((id) => code(truncate(id, 100))).join(', ');
+        const shown = others
+            .slice(0, 10)
+            .map((id) => code(truncate(id, 100)))
+            .join(', ');
         const rest = others.length > 10 ? ` and ${others.length - 10} more` : '';
         return ` in ${plural(group.jobIds.size, 'job')}, conflicting with ${shown}${rest}`;
     });
 }
 function buildSkipped(jobs, budget, reportNote) {
     const groups = collect(jobs, (job) => {
-        const entries = Object.entries(job.skippedItemsDetails).map(([reason, ids]) => [reason, countOf(job.skippedSummary, reason, ids.length), ids]);
+        const entries = Object.entries(job.skippedItemsDetails).map(([reason, ids]) => [
+            reason,
+            countOf(job.skippedSummary, reason, ids.length),
+            ids,
+        ]);
         for (const [reason, count] of Object.entries(job.skippedSummary)) {
             if (!(reason in job.skippedItemsDetails))
                 entries.push([reason, count, []]);
@@ -29705,7 +29728,9 @@ function buildTextSummary(settings, watch, verdict, now) {
         const problems = (job) => {
             if (job.job === null || job.phase !== 'terminal')
                 return 0;
-            return job.job.jobStatus === 'COMPLETED' && (0,src_verdict/* effectiveFailedItems */.fh)(job.job) === 0 && job.job.conflictItems === 0 ? 2 : 1;
+            return job.job.jobStatus === 'COMPLETED' && (0,src_verdict/* effectiveFailedItems */.fh)(job.job) === 0 && job.job.conflictItems === 0
+                ? 2
+                : 1;
         };
         const ordered = [...watch.jobs].sort((a, b) => problems(a) - problems(b));
         for (const watched of ordered.slice(0, MAX_JOB_ROWS)) {
@@ -29854,7 +29879,7 @@ function parseThreshold(name, text, optional) {
     }
     if (/^\d+$/.test(value))
         return { kind: 'count', value: Number(value), text: value };
-    const why = /^-/.test(value) ? 'is negative' : 'is not a whole number or a percentage';
+    const why = value.startsWith('-') ? 'is negative' : 'is not a whole number or a percentage';
     throw new InputError(name, `${show(text)} ${why}. Use a count of 0 or more (12) or a percentage (2%).`);
 }
 function parseStatus(name, text) {
@@ -30008,7 +30033,9 @@ function parseSelection(inputs, nowMs) {
         if (bound.micros > nowMicros) {
             throw new InputError('time-from', `${show(timeFromText)} is in the future. Use a start before now.`);
         }
-        timeFrom = bound.relative ? Math.max(bound.micros, oldestMicros + (0,_time_js__WEBPACK_IMPORTED_MODULE_1__/* .microsFromMs */ .Ke)(WINDOW_AGE_MARGIN_MS)) : bound.micros;
+        timeFrom = bound.relative
+            ? Math.max(bound.micros, oldestMicros + (0,_time_js__WEBPACK_IMPORTED_MODULE_1__/* .microsFromMs */ .Ke)(WINDOW_AGE_MARGIN_MS))
+            : bound.micros;
     }
     let timeTo = null;
     if (timeToText !== '') {
@@ -30300,7 +30327,9 @@ function judge(watch, settings) {
     }
     const active = jobs.filter((watched) => watched.phase === 'active');
     if (jobs.length === 0 && !watch.fatalError) {
-        const where = settings.selection.mode === 'window' && settings.selection.status ? ` with status ${settings.selection.status}` : '';
+        const where = settings.selection.mode === 'window' && settings.selection.status
+            ? ` with status ${settings.selection.status}`
+            : '';
         if (settings.failIfNoJobs)
             reasons.push(`no job in the window${where}, and fail-if-no-jobs is true`);
         else
@@ -30505,7 +30534,9 @@ function describeJob(job) {
         parts.push(`${job.conflictItems} in conflict`);
     if (job.skippedItems > 0)
         parts.push(`${job.skippedItems} skipped`);
-    const percent = job.progressPercentage !== null && !(0,marqo_job/* isTerminal */.Hd)(job.jobStatus ?? 'PENDING') ? ` ${Math.floor(job.progressPercentage)}%` : '';
+    const percent = job.progressPercentage !== null && !(0,marqo_job/* isTerminal */.Hd)(job.jobStatus ?? 'PENDING')
+        ? ` ${Math.floor(job.progressPercentage)}%`
+        : '';
     return `${status}${percent} (${parts.join(', ')})`;
 }
 /**
@@ -30614,7 +30645,8 @@ class Watcher {
     tally() {
         const byStatus = new Map();
         for (const watched of this.jobs.values()) {
-            const key = watched.job?.jobStatus ?? (watched.job ? 'unknown status' : watched.phase === 'unreadable' ? 'unreadable' : 'not found yet');
+            const key = watched.job?.jobStatus ??
+                (watched.job ? 'unknown status' : watched.phase === 'unreadable' ? 'unreadable' : 'not found yet');
             byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
         }
         const parts = [...byStatus.entries()].map(([status, count]) => `${count} ${status}`);
@@ -30637,7 +30669,12 @@ class Watcher {
         if (error.kind === 'not-found' && call === 'list') {
             return new FatalWatchError(`Index ${JSON.stringify(this.settings.indexName)} not found (${error.message}). Check index-name and base-url.`);
         }
-        if (call === 'list' && (error.kind === 'bad-request' || error.kind === 'redirect' || error.kind === 'too-large' || error.kind === 'invalid-response' || error.kind === 'retries-exhausted')) {
+        if (call === 'list' &&
+            (error.kind === 'bad-request' ||
+                error.kind === 'redirect' ||
+                error.kind === 'too-large' ||
+                error.kind === 'invalid-response' ||
+                error.kind === 'retries-exhausted')) {
             return new FatalWatchError(`Listing the jobs of index ${JSON.stringify(this.settings.indexName)} failed: ${error.message}`);
         }
         if (call === 'get' && error.kind === 'redirect')
@@ -30813,7 +30850,8 @@ class Watcher {
             counts.set(key, (counts.get(key) ?? 0) + 1);
             if (watched.job) {
                 total += watched.job.totalItems;
-                processed += watched.job.processedItems + watched.job.failedItems + watched.job.skippedItems + watched.job.conflictItems;
+                processed +=
+                    watched.job.processedItems + watched.job.failedItems + watched.job.skippedItems + watched.job.conflictItems;
             }
         }
         const parts = [...counts.entries()].map(([status, count]) => `${count} ${status}`);
@@ -30861,7 +30899,11 @@ class Watcher {
             timeTo = newestLeft.created;
             let list;
             try {
-                list = await this.api.listJobs({ timeFrom: (0,time/* formatTimestamp */.Ey)(oldest), timeTo: (0,time/* formatTimestamp */.Ey)(timeTo), limit: LIST_LIMIT });
+                list = await this.api.listJobs({
+                    timeFrom: (0,time/* formatTimestamp */.Ey)(oldest),
+                    timeTo: (0,time/* formatTimestamp */.Ey)(timeTo),
+                    limit: LIST_LIMIT,
+                });
             }
             catch (error) {
                 if (error instanceof client/* ApiError */.hD && ['cancelled', 'deadline', 'unauthorized', 'not-found'].includes(error.kind)) {
@@ -30975,7 +31017,7 @@ class Watcher {
         }
         watched.phase = (0,marqo_job/* isTerminal */.Hd)(job.jobStatus) ? 'terminal' : 'active';
         const quiet = this.jobs.size > PER_JOB_PROGRESS_LIMIT;
-        const statusChanged = previous === null || previous.jobStatus !== job.jobStatus;
+        const statusChanged = previous?.jobStatus !== job.jobStatus;
         const progressed = previous !== null &&
             (previous.processedItems !== job.processedItems ||
                 previous.failedItems !== job.failedItems ||
@@ -31064,13 +31106,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 

@@ -25,7 +25,11 @@ interface EventPayload {
 }
 
 /** The pull request the event belongs to, or null for events without one. */
-export function pullRequestOf(eventName: string | undefined, payload: EventPayload, repository: string | undefined): PullRequestTarget | null {
+export function pullRequestOf(
+  eventName: string | undefined,
+  payload: EventPayload,
+  repository: string | undefined,
+): PullRequestTarget | null {
   const [owner, repo] = (repository ?? '').split('/');
   if (!owner || !repo) return null;
   let number: number | undefined;
@@ -52,7 +56,7 @@ export async function upsertPullRequestComment(options: PullRequestCommentOption
     // Loaded here so that runs without a pull-request comment never pay for Octokit.
     const github = await import('@actions/github');
     const context = github.context;
-    const target = pullRequestOf(context.eventName, context.payload as EventPayload, process.env.GITHUB_REPOSITORY);
+    const target = pullRequestOf(context.eventName, context.payload, process.env.GITHUB_REPOSITORY);
     if (target === null) {
       log.info(`No pull request for event ${context.eventName ?? '(none)'}: no comment posted`);
       return null;
@@ -76,21 +80,35 @@ export async function upsertPullRequestComment(options: PullRequestCommentOption
     });
     const existing = comments.find((comment) => comment.body?.includes(options.marker));
     if (existing) {
-      const updated = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: options.body });
+      const updated = await octokit.rest.issues.updateComment({
+        owner: target.owner,
+        repo: target.repo,
+        comment_id: existing.id,
+        body: options.body,
+      });
       log.info(`Updated the comment on pull request #${target.number}: ${updated.data.html_url}`);
       return updated.data.html_url;
     }
-    const created = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.number, body: options.body });
+    const created = await octokit.rest.issues.createComment({
+      owner: target.owner,
+      repo: target.repo,
+      issue_number: target.number,
+      body: options.body,
+    });
     log.info(`Commented on pull request #${target.number}: ${created.data.html_url}`);
     return created.data.html_url;
   } catch (error) {
     const status = statusOf(error);
     if (lastSignal?.aborted) {
-      log.warning(`The pull-request comment was not posted: the GitHub API did not respond within ${timeoutMs / 1000} s.`);
+      log.warning(
+        `The pull-request comment was not posted: the GitHub API did not respond within ${timeoutMs / 1000} s.`,
+      );
     } else if (status === 403 || status === 404) {
       // GitHub's message tells a missing permission apart from a secondary rate limit, which is also a 403.
       const message = error instanceof Error ? `: ${error.message}` : '';
-      log.warning(`The pull-request comment was not posted: the token may not write comments here (status ${status}${message}), as with pull requests from forks. Give the job "permissions: pull-requests: write", or set comment-on-pr to false.`);
+      log.warning(
+        `The pull-request comment was not posted: the token may not write comments here (status ${status}${message}), as with pull requests from forks. Give the job "permissions: pull-requests: write", or set comment-on-pr to false.`,
+      );
     } else {
       log.warning(`The pull-request comment was not posted: ${error instanceof Error ? error.message : String(error)}`);
     }

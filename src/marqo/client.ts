@@ -203,7 +203,8 @@ export class MarqoJobsClient {
     this.origin = new URL(options.baseUrl).origin;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
-    this.dispatcher = options.dispatcher ?? new Agent({ connections: 4, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+    this.dispatcher =
+      options.dispatcher ?? new Agent({ connections: 4, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
   }
 
   /** Fetches one job. Throws ApiError; kind 'not-found' when the API answers 404. */
@@ -242,7 +243,12 @@ export class MarqoJobsClient {
       if (this.options.signal.aborted) throw new ApiError('cancelled', 'cancelled');
       const remaining = this.options.deadline - this.now();
       if (remaining <= 0) {
-        throw new ApiError('deadline', lastProblem ? `timeout reached; the last attempt failed: ${lastProblem}` : 'timeout reached before the request');
+        throw new ApiError(
+          'deadline',
+          lastProblem
+            ? `timeout reached; the last attempt failed: ${lastProblem}`
+            : 'timeout reached before the request',
+        );
       }
 
       let problem: TransientError;
@@ -259,11 +265,17 @@ export class MarqoJobsClient {
       if (problem.invalidResponse) {
         invalidResponses += 1;
         if (invalidResponses >= MAX_INVALID_RESPONSES) {
-          throw new ApiError('invalid-response', `the API sent ${invalidResponses} responses in a row that are not the documented JSON; the last one: ${problem.message}`);
+          throw new ApiError(
+            'invalid-response',
+            `the API sent ${invalidResponses} responses in a row that are not the documented JSON; the last one: ${problem.message}`,
+          );
         }
       }
       if (attempt >= MAX_ATTEMPTS) {
-        throw new ApiError('retries-exhausted', `gave up after ${attempt} attempts; the last one failed: ${problem.message}`);
+        throw new ApiError(
+          'retries-exhausted',
+          `gave up after ${attempt} attempts; the last one failed: ${problem.message}`,
+        );
       }
 
       let pause = problem.retryAfterMs ?? backoffMs(attempt, this.random);
@@ -274,7 +286,8 @@ export class MarqoJobsClient {
         if (problem.retryAfterMs === null && left > LAST_ATTEMPT_MS) {
           pause = left - LAST_ATTEMPT_MS;
         } else {
-          const why = problem.retryAfterMs === null ? 'the next retry' : `the Retry-After of ${Math.ceil(pause / 1000)} s`;
+          const why =
+            problem.retryAfterMs === null ? 'the next retry' : `the Retry-After of ${Math.ceil(pause / 1000)} s`;
           throw new ApiError('deadline', `${problem.message}; ${why} would pass the timeout`);
         }
       }
@@ -294,7 +307,11 @@ export class MarqoJobsClient {
       } catch {
         const what = this.redact(describeErrorBody(response.body));
         const failure = new ResponseFormatError('body', 'JSON', what);
-        throw new TransientError(`status ${status} with a body that is not JSON (${what === 'an HTML page' ? what : `${response.body.length} bytes`})`, null, failure);
+        throw new TransientError(
+          `status ${status} with a body that is not JSON (${what === 'an HTML page' ? what : `${response.body.length} bytes`})`,
+          null,
+          failure,
+        );
       }
       try {
         return parse(body);
@@ -308,15 +325,24 @@ export class MarqoJobsClient {
 
     const detail = this.redact(describeErrorBody(response.body));
     if (TRANSIENT_STATUSES.has(status) || status >= 500) {
-      const retryAfter = status === 429 || status === 503 ? parseRetryAfter(response.headers['retry-after'], this.now()) : null;
+      const retryAfter =
+        status === 429 || status === 503 ? parseRetryAfter(response.headers['retry-after'], this.now()) : null;
       throw new TransientError(`status ${status} (${detail})`, retryAfter);
     }
     if (status === 401 || status === 403) {
-      throw new ApiError('unauthorized', `status ${status} (${detail}). Check that api-key is a valid Marqo API key with access to index ${JSON.stringify(this.options.indexName)}.`, status);
+      throw new ApiError(
+        'unauthorized',
+        `status ${status} (${detail}). Check that api-key is a valid Marqo API key with access to index ${JSON.stringify(this.options.indexName)}.`,
+        status,
+      );
     }
     if (status === 404) throw new ApiError('not-found', `status 404 (${detail})`, status);
     if (status === 413 || status === 414) throw new ApiError('bad-request', `status ${status} (${detail})`, status);
-    throw new ApiError('bad-request', `status ${status} (${detail}); the request was rejected, so it is not retried`, status);
+    throw new ApiError(
+      'bad-request',
+      `status ${status} (${detail}); the request was rejected, so it is not retried`,
+      status,
+    );
   }
 
   private async send(path: string, timeoutMs: number): Promise<Attempt> {
@@ -327,7 +353,8 @@ export class MarqoJobsClient {
 
       const location = response.headers.location;
       const target = typeof location === 'string' ? new URL(location, url) : null;
-      if (target === null) throw new ApiError('redirect', `status ${response.status} without a Location header`, response.status);
+      if (target === null)
+        throw new ApiError('redirect', `status ${response.status} without a Location header`, response.status);
       if (target.origin !== this.origin) {
         throw new ApiError(
           'redirect',
@@ -335,7 +362,8 @@ export class MarqoJobsClient {
           response.status,
         );
       }
-      if (redirects >= MAX_REDIRECTS) throw new ApiError('redirect', `more than ${MAX_REDIRECTS} redirects`, response.status);
+      if (redirects >= MAX_REDIRECTS)
+        throw new ApiError('redirect', `more than ${MAX_REDIRECTS} redirects`, response.status);
       url = target;
     }
   }
@@ -365,7 +393,11 @@ export class MarqoJobsClient {
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
       discard(response.body);
-      throw new ApiError('too-large', `the response body of ${declared} bytes is over the limit of ${MAX_BODY_BYTES} bytes (256 MiB)`, response.statusCode);
+      throw new ApiError(
+        'too-large',
+        `the response body of ${declared} bytes is over the limit of ${MAX_BODY_BYTES} bytes (256 MiB)`,
+        response.statusCode,
+      );
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -375,7 +407,11 @@ export class MarqoJobsClient {
         size += buffer.length;
         if (size > MAX_BODY_BYTES) {
           discard(response.body);
-          throw new ApiError('too-large', `the response body is over the limit of ${MAX_BODY_BYTES} bytes (256 MiB)`, response.statusCode);
+          throw new ApiError(
+            'too-large',
+            `the response body is over the limit of ${MAX_BODY_BYTES} bytes (256 MiB)`,
+            response.statusCode,
+          );
         }
         chunks.push(buffer);
       }

@@ -1,22 +1,10 @@
 import { parseTimestamp } from '../time.ts';
 
-export const JOB_STATUSES = [
-  'PENDING',
-  'IN_PROGRESS',
-  'COMPLETED',
-  'FAILED',
-  'CONFLICT',
-  'CANCELLED',
-] as const;
+export const JOB_STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CONFLICT', 'CANCELLED'] as const;
 
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
-  'COMPLETED',
-  'FAILED',
-  'CONFLICT',
-  'CANCELLED',
-]);
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['COMPLETED', 'FAILED', 'CONFLICT', 'CANCELLED']);
 
 // An older edition of the Marqo documentation used these names for the two active statuses.
 const LEGACY_STATUSES: Record<string, JobStatus> = { QUEUED: 'PENDING', RUNNING: 'IN_PROGRESS' };
@@ -97,7 +85,9 @@ function describeValue(value: unknown): string {
     return `the string ${JSON.stringify(shown)}`;
   }
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return `${typeof value} ${String(value)}`;
+  return typeof value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -168,9 +158,7 @@ function idLists(object: Record<string, unknown>, field: string, path: string): 
     }
     // Keep the array the parser made when it already holds strings: a failed bulk job can list
     // a hundred thousand IDs or more, and a copy would double the memory they take.
-    result[key] = list.every((entry) => typeof entry === 'string')
-      ? (list as string[])
-      : list.map(documentIdOf);
+    result[key] = list.every((entry) => typeof entry === 'string') ? list : list.map(documentIdOf);
   }
   return result;
 }
@@ -230,7 +218,8 @@ function conflicts(
  * message, for jobs inside a list.
  */
 export function parseJob(value: unknown, path = ''): Job {
-  if (!isRecord(value)) throw new ResponseFormatError(path === '' ? 'job' : path.replace(/\.$/, ''), 'an object', value);
+  if (!isRecord(value))
+    throw new ResponseFormatError(path === '' ? 'job' : path.replace(/\.$/, ''), 'an object', value);
   const jobId = requireString(value, 'jobId', path);
   const rawStatus = requireString(value, 'jobStatus', path);
   const createdAt = requireString(value, 'createdAt', path);

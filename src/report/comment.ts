@@ -56,7 +56,11 @@ export interface CommentInput {
 /** Builds the pull-request comment: a compact form of the step summary, under COMMENT_LIMIT_CHARS. */
 export function buildComment(input: CommentInput): string {
   const { settings, watch, verdict } = input;
-  const lines: string[] = [input.marker, `### ${HEADINGS[verdict.result]} · ${code(truncate(settings.indexName, 200))}`, ''];
+  const lines: string[] = [
+    input.marker,
+    `### ${HEADINGS[verdict.result]} · ${code(truncate(settings.indexName, 200))}`,
+    '',
+  ];
   let reasonChars = 0;
   let reasonsShown = 0;
   for (const reason of verdict.reasons.slice(0, MAX_REASONS)) {
@@ -66,12 +70,16 @@ export function buildComment(input: CommentInput): string {
     reasonChars += line.length + 1;
     reasonsShown += 1;
   }
-  if (verdict.reasons.length > reasonsShown) lines.push(`- … and ${verdict.reasons.length - reasonsShown} more reasons in the step summary`);
+  if (verdict.reasons.length > reasonsShown)
+    lines.push(`- … and ${verdict.reasons.length - reasonsShown} more reasons in the step summary`);
   if (verdict.reasons.length > 0) lines.push('');
 
   const t = verdict.totals;
   lines.push('| Jobs | Items | Processed | Failed | Conflict | Skipped |', '|---:|---:|---:|---:|---:|---:|');
-  lines.push(`| ${number(watch.jobs.length)} | ${number(t.totalItems)} | ${number(t.processedItems)} | ${number(t.failedItems)} | ${number(t.conflictItems)} | ${number(t.skippedItems)} |`, '');
+  lines.push(
+    `| ${number(watch.jobs.length)} | ${number(t.totalItems)} | ${number(t.processedItems)} | ${number(t.failedItems)} | ${number(t.conflictItems)} | ${number(t.skippedItems)} |`,
+    '',
+  );
 
   const failing = watch.jobs.filter((watched) => {
     const job = watched.job;
@@ -98,7 +106,8 @@ export function buildComment(input: CommentInput): string {
       used += row.length + 1;
       shown += 1;
     }
-    if (shown < failing.length) lines.push('', `… and ${failing.length - shown} more jobs with problems in the step summary.`);
+    if (shown < failing.length)
+      lines.push('', `… and ${failing.length - shown} more jobs with problems in the step summary.`);
   }
   return `${lines.join('\n')}${closing}\n`;
 }

@@ -124,7 +124,9 @@ export async function writeReport(
   for (const watched of watch.jobs) {
     if (!watched.job) continue;
     for (const [errorType, ids] of Object.entries(watched.job.failedItemsDetails)) {
-      await write(`${first ? '' : ','}\n    {"jobId": ${JSON.stringify(watched.jobId)}, "errorType": ${JSON.stringify(errorType)}, "documentIds": [`);
+      await write(
+        `${first ? '' : ','}\n    {"jobId": ${JSON.stringify(watched.jobId)}, "errorType": ${JSON.stringify(errorType)}, "documentIds": [`,
+      );
       first = false;
       for (let start = 0; start < ids.length; start += 10_000) {
         const chunk = JSON.stringify(ids.slice(start, start + 10_000)).slice(1, -1);

@@ -46,7 +46,7 @@ function number(value: number): string {
 export function jobDuration(job: Job, now: number): string {
   const started = job.startedAt ? parseTimestamp(job.startedAt) : null;
   if (started === null) return job.jobStatus === 'PENDING' ? 'not started' : 'unknown';
-  const end = job.completedAt ? parseTimestamp(job.completedAt)?.micros ?? null : null;
+  const end = job.completedAt ? (parseTimestamp(job.completedAt)?.micros ?? null) : null;
   if (end === null) {
     if (job.jobStatus !== null && isTerminal(job.jobStatus)) return 'unknown';
     return `${formatDuration(now - started.micros / 1000)} so far`;
@@ -159,8 +159,10 @@ export function buildSummary(input: SummaryInput): string {
   );
   if (verdict.reasons.length > 0) {
     head.push(verdict.result === 'failed' ? '**Why it failed**\n' : '**Reasons**\n');
-    for (const reason of verdict.reasons.slice(0, MAX_REASONS)) head.push(`- ${escapeMarkdown(truncate(reason, MAX_REASON_CHARS))}`);
-    if (verdict.reasons.length > MAX_REASONS) head.push(`- … and ${verdict.reasons.length - MAX_REASONS} more reasons${reportNote}`);
+    for (const reason of verdict.reasons.slice(0, MAX_REASONS))
+      head.push(`- ${escapeMarkdown(truncate(reason, MAX_REASON_CHARS))}`);
+    if (verdict.reasons.length > MAX_REASONS)
+      head.push(`- … and ${verdict.reasons.length - MAX_REASONS} more reasons${reportNote}`);
     head.push('');
   }
   for (const note of verdict.notes) head.push(`> ${escapeMarkdown(truncate(note, MAX_REASON_CHARS))}\n`);
@@ -168,7 +170,9 @@ export function buildSummary(input: SummaryInput): string {
   const t = verdict.totals;
   head.push('| Jobs | Items | Processed | Failed | Conflict | Skipped |');
   head.push('|---:|---:|---:|---:|---:|---:|');
-  head.push(`| ${number(jobs.length)} | ${number(t.totalItems)} | ${number(t.processedItems)} | ${number(t.failedItems)} | ${number(t.conflictItems)} | ${number(t.skippedItems)} |\n`);
+  head.push(
+    `| ${number(jobs.length)} | ${number(t.totalItems)} | ${number(t.processedItems)} | ${number(t.failedItems)} | ${number(t.conflictItems)} | ${number(t.skippedItems)} |\n`,
+  );
   const statusLine = Object.entries(verdict.jobsByStatus)
     .map(([status, count]) => `${escapeMarkdown(status)} ${number(count)}`)
     .join(' · ');
@@ -179,7 +183,12 @@ export function buildSummary(input: SummaryInput): string {
   tail.push('| Input | Limit | Actual | |');
   tail.push('|---|---:|---:|---|');
   for (const check of verdict.thresholds) {
-    const limit = check.limitText === null ? 'no limit' : check.limitText.endsWith('%') ? `${check.limitText} (${plural(Math.floor(check.limitItems ?? 0), 'item')})` : check.limitText;
+    const limit =
+      check.limitText === null
+        ? 'no limit'
+        : check.limitText.endsWith('%')
+          ? `${check.limitText} (${plural(Math.floor(check.limitItems ?? 0), 'item')})`
+          : check.limitText;
     tail.push(`| \`${check.input}\` | ${limit} | ${number(check.actual)} | ${check.exceeded ? '❌ exceeded' : '✅'} |`);
   }
   const failOn = settings.failOnStatus.length > 0 ? settings.failOnStatus.join(', ') : 'none';
@@ -198,7 +207,11 @@ export function buildSummary(input: SummaryInput): string {
   room -= bytes(conflicts);
   const skipped = buildSkipped(read, Math.max(0, room), reportNote);
 
-  return [head.join('\n'), jobTable, failures, conflicts, skipped, tail.join('\n')].filter((part) => part !== '').join('\n') + '\n';
+  return (
+    [head.join('\n'), jobTable, failures, conflicts, skipped, tail.join('\n')]
+      .filter((part) => part !== '')
+      .join('\n') + '\n'
+  );
 }
 
 function windowText(input: SummaryInput): string {
@@ -239,7 +252,9 @@ function buildJobTable(jobs: WatchedJob[], now: number, budget: number, reportNo
   const more = section.omitted > 0 ? `\n\n… and ${plural(section.omitted, 'more job')} not shown${reportNote}.` : '';
   const body = section.text() + more;
   const title = `### Jobs (${number(jobs.length)})\n\n`;
-  return jobs.length > COLLAPSE_AFTER ? title + details(`Table of ${plural(jobs.length, 'job')}`, body) : `${title}${body}\n`;
+  return jobs.length > COLLAPSE_AFTER
+    ? title + details(`Table of ${plural(jobs.length, 'job')}`, body)
+    : `${title}${body}\n`;
 }
 
 interface Group {
@@ -249,7 +264,7 @@ interface Group {
   jobIds: Set<string>;
 }
 
-function collect(jobs: Job[], pick: (job: Job) => Array<[string, number, string[]]>): Group[] {
+function collect(jobs: Job[], pick: (job: Job) => [string, number, string[]][]): Group[] {
   const groups = new Map<string, Group>();
   for (const job of jobs) {
     for (const [key, count, ids] of pick(job)) {
@@ -268,7 +283,13 @@ function countOf(summary: Record<string, number>, key: string, fallback: number)
   return summary[key] ?? fallback;
 }
 
-function buildGroups(title: string, groups: Group[], budget: number, reportNote: string, extra: (group: Group) => string): string {
+function buildGroups(
+  title: string,
+  groups: Group[],
+  budget: number,
+  reportNote: string,
+  extra: (group: Group) => string,
+): string {
   if (groups.length === 0) return '';
   const perGroup = Math.max(512, budget / groups.length);
   // A few IDs in all are shown open; more stay folded so the sections after them remain in view.
@@ -293,16 +314,30 @@ function buildGroups(title: string, groups: Group[], budget: number, reportNote:
 
 function buildFailures(jobs: Job[], budget: number, reportNote: string): string {
   const groups = collect(jobs, (job) => {
-    const entries: Array<[string, number, string[]]> = Object.entries(job.failedItemsDetails).map(([type, ids]) => [type, countOf(job.errorSummary, type, ids.length), ids]);
+    const entries: [string, number, string[]][] = Object.entries(job.failedItemsDetails).map(([type, ids]) => [
+      type,
+      countOf(job.errorSummary, type, ids.length),
+      ids,
+    ]);
     for (const [type, count] of Object.entries(job.errorSummary)) {
       if (!(type in job.failedItemsDetails)) entries.push([type, count, []]);
     }
     if (entries.length === 0 && effectiveFailedItems(job) > 0) {
-      entries.push([job.errorMessage ? truncate(job.errorMessage, 120) : 'unspecified error', effectiveFailedItems(job), []]);
+      entries.push([
+        job.errorMessage ? truncate(job.errorMessage, 120) : 'unspecified error',
+        effectiveFailedItems(job),
+        [],
+      ]);
     }
     return entries;
   });
-  return buildGroups('Failures by error type', groups, budget, reportNote, (group) => ` in ${plural(group.jobIds.size, 'job')}`);
+  return buildGroups(
+    'Failures by error type',
+    groups,
+    budget,
+    reportNote,
+    (group) => ` in ${plural(group.jobIds.size, 'job')}`,
+  );
 }
 
 function buildConflicts(jobs: Job[], budget: number, reportNote: string): string {
@@ -321,7 +356,10 @@ function buildConflicts(jobs: Job[], budget: number, reportNote: string): string
   return buildGroups('Conflicts by reason', groups, budget, reportNote, (group) => {
     const others = [...(conflicting.get(group.key) ?? [])];
     if (others.length === 0) return ` in ${plural(group.jobIds.size, 'job')}`;
-    const shown = others.slice(0, 10).map((id) => code(truncate(id, 100))).join(', ');
+    const shown = others
+      .slice(0, 10)
+      .map((id) => code(truncate(id, 100)))
+      .join(', ');
     const rest = others.length > 10 ? ` and ${others.length - 10} more` : '';
     return ` in ${plural(group.jobIds.size, 'job')}, conflicting with ${shown}${rest}`;
   });
@@ -329,12 +367,22 @@ function buildConflicts(jobs: Job[], budget: number, reportNote: string): string
 
 function buildSkipped(jobs: Job[], budget: number, reportNote: string): string {
   const groups = collect(jobs, (job) => {
-    const entries: Array<[string, number, string[]]> = Object.entries(job.skippedItemsDetails).map(([reason, ids]) => [reason, countOf(job.skippedSummary, reason, ids.length), ids]);
+    const entries: [string, number, string[]][] = Object.entries(job.skippedItemsDetails).map(([reason, ids]) => [
+      reason,
+      countOf(job.skippedSummary, reason, ids.length),
+      ids,
+    ]);
     for (const [reason, count] of Object.entries(job.skippedSummary)) {
       if (!(reason in job.skippedItemsDetails)) entries.push([reason, count, []]);
     }
     if (entries.length === 0 && job.skippedItems > 0) entries.push(['unspecified reason', job.skippedItems, []]);
     return entries;
   });
-  return buildGroups('Skipped items by reason', groups, budget, reportNote, (group) => ` in ${plural(group.jobIds.size, 'job')}`);
+  return buildGroups(
+    'Skipped items by reason',
+    groups,
+    budget,
+    reportNote,
+    (group) => ` in ${plural(group.jobIds.size, 'job')}`,
+  );
 }

@@ -32,27 +32,37 @@ function clip(text: string, width: number): string {
  */
 export function buildTextSummary(settings: Settings, watch: WatchResult, verdict: Verdict, now: number): string {
   const lines: string[] = [];
-  lines.push(`Marqo jobs ${TITLES[verdict.result]}: index ${settings.indexName}, ${watch.jobs.length} job(s), watched for ${formatDuration(watch.finishedAt - watch.startedAt)}`);
+  lines.push(
+    `Marqo jobs ${TITLES[verdict.result]}: index ${settings.indexName}, ${watch.jobs.length} job(s), watched for ${formatDuration(watch.finishedAt - watch.startedAt)}`,
+  );
   for (const reason of verdict.reasons) lines.push(`  - ${logSafe(reason)}`);
   for (const note of verdict.notes) lines.push(`  note: ${logSafe(note)}`);
   const t = verdict.totals;
   lines.push('');
-  lines.push(`Items: ${t.totalItems} total, ${t.processedItems} processed, ${t.failedItems} failed, ${t.conflictItems} in conflict, ${t.skippedItems} skipped`);
+  lines.push(
+    `Items: ${t.totalItems} total, ${t.processedItems} processed, ${t.failedItems} failed, ${t.conflictItems} in conflict, ${t.skippedItems} skipped`,
+  );
   const byStatus = Object.entries(verdict.jobsByStatus).map(([status, count]) => `${count} ${status}`);
   if (byStatus.length > 0) lines.push(`Jobs: ${byStatus.join(', ')}`);
 
   if (watch.jobs.length > 0) {
     lines.push('');
-    lines.push(`${pad('JOB ID', 38)} ${pad('STATUS', 12)} ${pad('PROCESSED/TOTAL', 16)} ${pad('FAILED', 7)} ${pad('CONFLICT', 9)} DURATION`);
+    lines.push(
+      `${pad('JOB ID', 38)} ${pad('STATUS', 12)} ${pad('PROCESSED/TOTAL', 16)} ${pad('FAILED', 7)} ${pad('CONFLICT', 9)} DURATION`,
+    );
     const problems = (job: WatchResult['jobs'][number]): number => {
       if (job.job === null || job.phase !== 'terminal') return 0;
-      return job.job.jobStatus === 'COMPLETED' && effectiveFailedItems(job.job) === 0 && job.job.conflictItems === 0 ? 2 : 1;
+      return job.job.jobStatus === 'COMPLETED' && effectiveFailedItems(job.job) === 0 && job.job.conflictItems === 0
+        ? 2
+        : 1;
     };
     const ordered = [...watch.jobs].sort((a, b) => problems(a) - problems(b));
     for (const watched of ordered.slice(0, MAX_JOB_ROWS)) {
       const job = watched.job;
       if (job === null) {
-        lines.push(`${pad(clip(watched.jobId, 38), 38)} ${pad(watched.phase === 'unreadable' ? 'UNREADABLE' : 'NOT FOUND', 12)}`);
+        lines.push(
+          `${pad(clip(watched.jobId, 38), 38)} ${pad(watched.phase === 'unreadable' ? 'UNREADABLE' : 'NOT FOUND', 12)}`,
+        );
         continue;
       }
       const status = job.jobStatus ?? `?${job.rawStatus}`;
@@ -60,7 +70,8 @@ export function buildTextSummary(settings: Settings, watch: WatchResult, verdict
         `${pad(clip(watched.jobId, 38), 38)} ${pad(clip(status, 12), 12)} ${pad(`${job.processedItems}/${job.totalItems}`, 16)} ${pad(String(effectiveFailedItems(job)), 7)} ${pad(String(job.conflictItems), 9)} ${jobDuration(job, now)}`,
       );
     }
-    if (ordered.length > MAX_JOB_ROWS) lines.push(`… and ${ordered.length - MAX_JOB_ROWS} more jobs (all are in the JSON report)`);
+    if (ordered.length > MAX_JOB_ROWS)
+      lines.push(`… and ${ordered.length - MAX_JOB_ROWS} more jobs (all are in the JSON report)`);
   }
 
   const byType = new Map<string, string[]>();

@@ -58,10 +58,12 @@ async function runCli(args: string[], options: CliOptions = {}): Promise<CliRun>
   child.stdin.end(options.stdin ?? '');
 
   const killer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-  const { exitCode, signal } = await new Promise<{ exitCode: number | null; signal: string | null }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, closeSignal) => resolve({ exitCode: code, signal: closeSignal }));
-  }).finally(() => clearTimeout(killer));
+  const { exitCode, signal } = await new Promise<{ exitCode: number | null; signal: string | null }>(
+    (resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code, closeSignal) => resolve({ exitCode: code, signal: closeSignal }));
+    },
+  ).finally(() => clearTimeout(killer));
   return { exitCode, signal, stdout, stderr, durationMs: performance.now() - startedAt };
 }
 
@@ -95,7 +97,8 @@ describe('cli run', () => {
     expect(lines[0]).toMatch(/^Marqo jobs PASSED: index catalog-demo, 3 job\(s\), watched for /);
     expect(run.stdout).toContain('Items: 150 total, 150 processed, 0 failed, 0 in conflict, 0 skipped');
     expect(run.stdout).toContain('Jobs: 3 COMPLETED');
-    for (const jobId of ['job-a', 'job-b', 'job-c']) expect(run.stdout).toMatch(new RegExp(`^${jobId} +COMPLETED +50/50 `, 'm'));
+    for (const jobId of ['job-a', 'job-b', 'job-c'])
+      expect(run.stdout).toMatch(new RegExp(`^${jobId} +COMPLETED +50/50 `, 'm'));
     // The log goes to standard error, so standard output stays a clean summary for files and pipes.
     expect(run.stdout).not.toMatch(/^\d\d:\d\d:\d\d /m);
     expect(run.stderr).toContain(`Index "${INDEX_NAME}" at ${api.baseUrl}: 3 job ID(s)`);
@@ -106,7 +109,9 @@ describe('cli run', () => {
 
   it('fails a gate with exit 1 and every reason', async () => {
     const conflict = finishedJob('job-conflict', 'CONFLICT', { final: { conflictItems: 3 } });
-    const api = await startApi({ jobs: [failedJobWithIds(12, { jobId: 'job-failed', totalItems: 40 }), conflict, finishedJob('job-ok')] });
+    const api = await startApi({
+      jobs: [failedJobWithIds(12, { jobId: 'job-failed', totalItems: 40 }), conflict, finishedJob('job-ok')],
+    });
 
     const run = await runCli([...target(api), '--job-id', 'job-failed,job-conflict,job-ok']);
 
@@ -140,7 +145,15 @@ describe('cli run', () => {
   it('fails on a status in --fail-on-status', async () => {
     const api = await startApi({ jobs: [failedJobWithIds(2, { jobId: 'job-failed', totalItems: 50 })] });
 
-    const run = await runCli([...target(api), '--job-id', 'job-failed', '--max-failed-items', '10', '--fail-on-status', 'FAILED,CANCELLED']);
+    const run = await runCli([
+      ...target(api),
+      '--job-id',
+      'job-failed',
+      '--max-failed-items',
+      '10',
+      '--fail-on-status',
+      'FAILED,CANCELLED',
+    ]);
 
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('1 job ended FAILED, which fail-on-status lists: job-failed');
@@ -181,7 +194,9 @@ describe('cli run', () => {
   it('stops on SIGINT with exit 1', async () => {
     const api = await startApi({ jobs: [endlessJob('job-stuck')] });
 
-    const run = await runCli([...target(api), '--job-id', 'job-stuck', '--timeout', '1m'], { interruptWhen: 'Thresholds:' });
+    const run = await runCli([...target(api), '--job-id', 'job-stuck', '--timeout', '1m'], {
+      interruptWhen: 'Thresholds:',
+    });
 
     expect(run.signal).toBeNull();
     expect(run.exitCode).toBe(1);
@@ -218,7 +233,11 @@ describe('cli input', () => {
     { case: 'duration without unit', args: ['--timeout', '600'], names: ['--timeout', '"600"', '600s'] },
     { case: 'invalid threshold', args: ['--max-failed-items', 'many'], names: ['--max-failed-items', '"many"'] },
     { case: 'missing MARQO_API_KEY', args: [], apiKey: null, names: ['MARQO_API_KEY'] },
-    { case: 'job-id with time-from', args: ['--job-id', 'job-a', '--time-from', '1h'], names: ['--job-id', '--time-from'] },
+    {
+      case: 'job-id with time-from',
+      args: ['--job-id', 'job-a', '--time-from', '1h'],
+      names: ['--job-id', '--time-from'],
+    },
     { case: 'positional argument', args: ['job-a'], names: ["'job-a'"] },
     { case: 'flag without value', args: ['--job-id'], names: ['--job-id'] },
   ];
@@ -277,7 +296,8 @@ describe('cli help', () => {
       if (typeof declared === 'string' && declared !== '') expect(entry, name).toContain(`default: ${declared})`);
     }
     for (const name of ['timeout', 'poll-interval']) expect(entries.get(name)).toContain(`--${name} DURATION`);
-    for (const name of ['max-failed-items', 'max-conflict-items', 'max-skipped-items']) expect(entries.get(name)).toContain(`--${name} N|P%`);
+    for (const name of ['max-failed-items', 'max-conflict-items', 'max-skipped-items'])
+      expect(entries.get(name)).toContain(`--${name} N|P%`);
     expect(run.stdout).toContain('Durations are a number with a unit: ms, s, m, h or d');
     expect(run.stdout).toContain('MARQO_API_KEY');
   });
@@ -286,7 +306,18 @@ describe('cli help', () => {
     const api = await startApi({ jobs: [finishedJob('job-a')] });
     const dir = await tempDir();
     const args = [
-      ...['--index-name', INDEX_NAME, '--base-url', api.baseUrl, '--time-from', '1h', '--time-to', '1s', '--status', 'COMPLETED'],
+      ...[
+        '--index-name',
+        INDEX_NAME,
+        '--base-url',
+        api.baseUrl,
+        '--time-from',
+        '1h',
+        '--time-to',
+        '1s',
+        '--status',
+        'COMPLETED',
+      ],
       ...['--wait', 'true', '--no-wait', '--timeout', '30s', '--poll-interval', '1s'],
       ...['--max-failed-items', '0', '--max-conflict-items', '0%', '--max-skipped-items', '1'],
       ...['--fail-on-status', 'CANCELLED', '--fail-if-no-jobs', 'true', '--report', join(dir, 'report.json')],
@@ -308,7 +339,9 @@ describe('cli help', () => {
 
 describe('cli report and key', () => {
   it('writes a JSON report without the key', async () => {
-    const api = await startApi({ jobs: [failedJobWithIds(30, { jobId: 'job-failed', totalItems: 50 }), finishedJob('job-ok')] });
+    const api = await startApi({
+      jobs: [failedJobWithIds(30, { jobId: 'job-failed', totalItems: 50 }), finishedJob('job-ok')],
+    });
     const file = join(await tempDir(), 'report.json');
 
     const run = await runCli([...target(api), '--job-id', 'job-failed,job-ok', '--report', file]);
@@ -351,10 +384,18 @@ describe('cli report and key', () => {
 
   it('keeps the key out of every output', async () => {
     // A proxy or a buggy service can echo the key in job data, and it must not reach the terminal.
-    const leaky = failedJobWithIds(3, { jobId: 'job-leaky', documentId: (i) => `sku-${i}-${API_KEY}`, errorType: `rejected ${API_KEY}` });
+    const leaky = failedJobWithIds(3, {
+      jobId: 'job-leaky',
+      documentId: (i) => `sku-${i}-${API_KEY}`,
+      errorType: `rejected ${API_KEY}`,
+    });
     leaky.final = { ...leaky.final, errorMessage: `request with Bearer ${API_KEY} failed` };
     const api = await startApi({ jobs: [leaky] });
-    api.addFault({ endpoint: 'job', times: 1, fault: { kind: 'status', status: 503, body: `upstream saw ${API_KEY}` } });
+    api.addFault({
+      endpoint: 'job',
+      times: 1,
+      fault: { kind: 'status', status: 503, body: `upstream saw ${API_KEY}` },
+    });
     const file = join(await tempDir(), 'report.json');
 
     const run = await runCli([...target(api), '--job-id', 'job-leaky', '--report', file]);

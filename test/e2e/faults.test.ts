@@ -23,7 +23,10 @@ import {
 const resources = new Resources();
 afterAll(() => resources.cleanUp());
 
-const onlyJob = (jobId: string) => ({ path }: { path: string }): boolean => path.endsWith(`/jobs/${jobId}`);
+const onlyJob =
+  (jobId: string) =>
+  ({ path }: { path: string }): boolean =>
+    path.endsWith(`/jobs/${jobId}`);
 
 /** Returns the retries logged for one job's path, in order. */
 function retriesOf(result: Parameters<typeof retryLines>[0], jobId: string): ReturnType<typeof retryLines> {
@@ -46,7 +49,11 @@ function expectBackoff(retries: ReturnType<typeof retryLines>, requests: Recorde
 describe.concurrent('rate limits', () => {
   it('waits Retry-After seconds', async () => {
     const emulator = await resources.emulator({ jobs: [job('job-a')] });
-    emulator.addFault({ endpoint: 'job', fault: { kind: 'status', status: 429, headers: { 'Retry-After': '2' } }, times: 1 });
+    emulator.addFault({
+      endpoint: 'job',
+      fault: { kind: 'status', status: 429, headers: { 'Retry-After': '2' } },
+      times: 1,
+    });
 
     const result = await resources.run({ 'job-id': 'job-a', 'base-url': emulator.baseUrl });
 
@@ -108,7 +115,7 @@ describe.concurrent('rate limits', () => {
   });
 });
 
-const TRANSIENT: Array<[string, Fault, string]> = [
+const TRANSIENT: [string, Fault, string][] = [
   ['429 without Retry-After', { kind: 'status', status: 429 }, 'status 429 (Too Many Requests)'],
   ['500', { kind: 'status', status: 500 }, 'status 500 (Internal Server Error)'],
   ['502', { kind: 'status', status: 502, body: '<html><body>Bad gateway</body></html>' }, 'status 502 (an HTML page)'],
@@ -129,7 +136,11 @@ describe.concurrent('transient failures', () => {
     expect(retries).toHaveLength(2);
     for (const retry of retries) expect(retry.cause.startsWith(cause)).toBe(true);
     expectBackoff(retries, requestsTo(emulator, 'job', 'job-a').slice(0, 3));
-    expect(requestsTo(emulator, 'job', 'job-a').slice(0, 3).map((request) => request.fault ?? 'none')).toEqual([fault.kind, fault.kind, 'none']);
+    expect(
+      requestsTo(emulator, 'job', 'job-a')
+        .slice(0, 3)
+        .map((request) => request.fault ?? 'none'),
+    ).toEqual([fault.kind, fault.kind, 'none']);
     expect(retriesOf(result, 'job-b')).toEqual([]);
     expect(result.outputs['jobs-by-status']).toBe('{"COMPLETED":2}');
     expect(result.outputs['total-items']).toBe('40');
@@ -176,14 +187,20 @@ describe.concurrent('transient failures', () => {
       expect(retry.cause).toBe('network error ECONNREFUSED');
       expect(retry.pauseMs).toBeLessThanOrEqual(1000 * 2 ** i);
     });
-    expect(requestsTo(late as NonNullable<typeof late>, 'job', 'job-a').map((request) => request.status)).toEqual([200]);
+    expect(requestsTo(late as NonNullable<typeof late>, 'job', 'job-a').map((request) => request.status)).toEqual([
+      200,
+    ]);
     expect(result.outputs['jobs-by-status']).toBe('{"COMPLETED":1}');
   });
 
   it('gives up a refused connection at the timeout', async () => {
     const port = await closedPort();
 
-    const result = await resources.run({ 'job-id': 'job-a', 'base-url': `http://127.0.0.1:${port}/api/v1`, timeout: '8s' });
+    const result = await resources.run({
+      'job-id': 'job-a',
+      'base-url': `http://127.0.0.1:${port}/api/v1`,
+      timeout: '8s',
+    });
 
     expectVerdict(result, 'timed-out');
     // A backoff pause is cut short so the last attempt fits, so the run ends near the timeout.
@@ -206,7 +223,7 @@ describe.concurrent('transient failures', () => {
   });
 });
 
-const REJECTED: Array<[number, string]> = [
+const REJECTED: [number, string][] = [
   [400, 'the request was rejected, so it is not retried'],
   [401, `Check that api-key is a valid Marqo API key with access to index "${INDEX}".`],
   [403, `Check that api-key is a valid Marqo API key with access to index "${INDEX}".`],
@@ -216,7 +233,11 @@ const REJECTED: Array<[number, string]> = [
 describe.concurrent('rejected requests', () => {
   it.for(REJECTED)('does not retry %i', async ([status, advice]) => {
     const emulator = await resources.emulator({ jobs: [job('job-a'), job('job-b')] });
-    emulator.addFault({ endpoint: 'job', match: onlyJob('job-a'), fault: { kind: 'status', status, body: JSON.stringify({ message: 'rejected by the service' }) } });
+    emulator.addFault({
+      endpoint: 'job',
+      match: onlyJob('job-a'),
+      fault: { kind: 'status', status, body: JSON.stringify({ message: 'rejected by the service' }) },
+    });
 
     const result = await resources.run({ 'job-id': 'job-a,job-b', 'base-url': emulator.baseUrl });
 
@@ -246,7 +267,9 @@ describe.concurrent('not found', () => {
     const missing = requestsTo(emulator, 'job', 'job-missing');
     expect(missing.every((request) => request.status === 404)).toBe(true);
     expect(missing.length).toBeGreaterThanOrEqual(3);
-    expect((missing.at(-1) as RecordedRequest).atMs - (missing[0] as RecordedRequest).atMs).toBeGreaterThanOrEqual(10_000);
+    expect((missing.at(-1) as RecordedRequest).atMs - (missing[0] as RecordedRequest).atMs).toBeGreaterThanOrEqual(
+      10_000,
+    );
     expect((missing.at(-1) as RecordedRequest).atMs - (missing[0] as RecordedRequest).atMs).toBeLessThan(16_000);
     // One list call distinguishes an unknown job from an unknown index.
     expect(requestsTo(emulator, 'list')).toHaveLength(1);
@@ -265,7 +288,10 @@ describe.concurrent('not found', () => {
     const emulator = await resources.emulator({ jobs: [job('job-a')] });
     const inputs = { 'index-name': 'no-such-index', 'base-url': emulator.baseUrl };
 
-    const [byId, byWindow] = await Promise.all([resources.run({ ...inputs, 'job-id': 'job-a' }), resources.run({ ...inputs, 'time-from': '1h' })]);
+    const [byId, byWindow] = await Promise.all([
+      resources.run({ ...inputs, 'job-id': 'job-a' }),
+      resources.run({ ...inputs, 'time-from': '1h' }),
+    ]);
 
     for (const result of [byId, byWindow]) {
       expectVerdict(result, 'failed');
@@ -290,12 +316,28 @@ const withoutTotalItems = (body: unknown): unknown => {
   return rest;
 };
 
-const MALFORMED: Array<[string, Fault, string]> = [
-  ['invalid JSON', { kind: 'body', body: '{"jobId": "job-a", "jobStatus": ' }, 'status 200 with a body that is not JSON (32 bytes)'],
-  ['HTML', { kind: 'body', body: '<!DOCTYPE html><html><body>Maintenance</body></html>' }, 'status 200 with a body that is not JSON (an HTML page)'],
+const MALFORMED: [string, Fault, string][] = [
+  [
+    'invalid JSON',
+    { kind: 'body', body: '{"jobId": "job-a", "jobStatus": ' },
+    'status 200 with a body that is not JSON (32 bytes)',
+  ],
+  [
+    'HTML',
+    { kind: 'body', body: '<!DOCTYPE html><html><body>Maintenance</body></html>' },
+    'status 200 with a body that is not JSON (an HTML page)',
+  ],
   ['truncated body', { kind: 'truncate' }, 'status 200 with a truncated body'],
-  ['missing field', { kind: 'mutate', mutate: withoutTotalItems }, 'field totalItems should be a whole number of 0 or more, got nothing (the field is missing)'],
-  ['wrong type', { kind: 'mutate', mutate: (body) => ({ ...(body as object), totalItems: 'ten' }) }, 'field totalItems should be a whole number of 0 or more, got the string "ten"'],
+  [
+    'missing field',
+    { kind: 'mutate', mutate: withoutTotalItems },
+    'field totalItems should be a whole number of 0 or more, got nothing (the field is missing)',
+  ],
+  [
+    'wrong type',
+    { kind: 'mutate', mutate: (body) => ({ ...(body as object), totalItems: 'ten' }) },
+    'field totalItems should be a whole number of 0 or more, got the string "ten"',
+  ],
 ];
 
 describe.concurrent('malformed responses', () => {
@@ -316,7 +358,9 @@ describe.concurrent('malformed responses', () => {
     expect(retriesOf(result, 'job-b')).toHaveLength(2);
 
     const [message] = errorAnnotations(result);
-    expect(message).toContain('1 job could not be read (job-a): the API sent 3 responses in a row that are not the documented JSON; the last one: status 200');
+    expect(message).toContain(
+      '1 job could not be read (job-a): the API sent 3 responses in a row that are not the documented JSON; the last one: status 200',
+    );
     expect(message).toContain(problem);
     expect(result.outputs['jobs-by-status']).toBe('{"UNREADABLE":1,"COMPLETED":1}');
     expect(result.outputs['total-items']).toBe('20');
@@ -326,7 +370,10 @@ describe.concurrent('malformed responses', () => {
 
   it('fails when the list has a wrong type', async () => {
     const emulator = await resources.emulator({ jobs: [job('job-a')] });
-    emulator.addFault({ endpoint: 'list', fault: { kind: 'mutate', mutate: (body) => ({ ...(body as object), jobs: 'none' }) } });
+    emulator.addFault({
+      endpoint: 'list',
+      fault: { kind: 'mutate', mutate: (body) => ({ ...(body as object), jobs: 'none' }) },
+    });
 
     const result = await resources.run({ 'time-from': '1h', 'base-url': emulator.baseUrl });
 
@@ -383,19 +430,27 @@ describe.concurrent('statuses and timestamps', () => {
     expectVerdict(mixed, 'failed');
     expect(mixed.outputs['jobs-by-status']).toBe('{"COMPLETED":1,"EXPLODED":1}');
     const [message] = errorAnnotations(mixed);
-    expect(message).toContain('job job-odd has unknown status "EXPLODED"; a status this action does not know never counts as success');
+    expect(message).toContain(
+      'job job-odd has unknown status "EXPLODED"; a status this action does not know never counts as success',
+    );
     expect(mixed.commands).toContain('::warning::Job job-odd: unknown status "EXPLODED"; it is not treated as success');
     expect(jobRow(mixed.summary, 'job-odd')[2]).toBe('unknown: <code>EXPLODED</code>');
     expect(jobRow(mixed.summary, 'job-legacy')[2]).toBe('COMPLETED');
   });
 
   it('shows durations across offsets', async () => {
-    const stamps = (startedAt: string | null, completedAt: string | null) => (body: Record<string, unknown>): unknown => ({ ...body, startedAt, completedAt });
+    const stamps =
+      (startedAt: string | null, completedAt: string | null) =>
+      (body: Record<string, unknown>): unknown => ({ ...body, startedAt, completedAt });
     const jobs: ScriptedJob[] = [
-      job('job-offset', 0, { transform: stamps('2026-03-02T14:45:04.250000+05:30', '2026-03-02T09:16:34.250000+00:00') }),
+      job('job-offset', 0, {
+        transform: stamps('2026-03-02T14:45:04.250000+05:30', '2026-03-02T09:16:34.250000+00:00'),
+      }),
       job('job-negative-offset', 0, { transform: stamps('2026-03-02T06:15:04.000000-03:00', '2026-03-02T09:17:04Z') }),
       // 1.002 ms apart; read at millisecond precision they would be 2 ms apart.
-      job('job-micros', 0, { transform: stamps('2026-03-02T09:15:04.000999+00:00', '2026-03-02T09:15:04.002001+00:00') }),
+      job('job-micros', 0, {
+        transform: stamps('2026-03-02T09:15:04.000999+00:00', '2026-03-02T09:15:04.002001+00:00'),
+      }),
       job('job-no-start', 0, { transform: stamps(null, '2026-03-02T09:16:34.250000+00:00') }),
       job('job-no-end', 0, { transform: stamps('2026-03-02T09:15:04.250000+00:00', null) }),
       job('job-garbled', 0, { transform: stamps('yesterday', '2026-03-02T09:16:34+00:00') }),
@@ -403,7 +458,10 @@ describe.concurrent('statuses and timestamps', () => {
     ];
     const emulator = await resources.emulator({ jobs });
 
-    const result = await resources.run({ 'job-id': jobs.map((scripted) => scripted.jobId).join(','), 'base-url': emulator.baseUrl });
+    const result = await resources.run({
+      'job-id': jobs.map((scripted) => scripted.jobId).join(','),
+      'base-url': emulator.baseUrl,
+    });
 
     expectVerdict(result, 'passed');
     const duration = (jobId: string): string | undefined => jobRow(result.summary, `${jobId}<`)[5];
@@ -416,13 +474,20 @@ describe.concurrent('statuses and timestamps', () => {
     expect(duration('job-inverted')).toBe('unknown');
     expect(result.outputs['total-items']).toBe('140');
     const report = await readReport(result);
-    const reported = (report.jobs as Array<{ jobId: string; job: Record<string, unknown> }>).find((entry) => entry.jobId === 'job-offset');
+    const reported = (report.jobs as { jobId: string; job: Record<string, unknown> }[]).find(
+      (entry) => entry.jobId === 'job-offset',
+    );
     expect(reported?.job.startedAt).toBe('2026-03-02T14:45:04.250000+05:30');
   });
 
   it('keeps the service window when its clock lags', async () => {
     // More jobs than one list call returns, so the window is read in two pages.
-    const jobs = uniformJobs(1200, { createdFromMs: -30 * 60_000, createdToMs: -1000, idPrefix: 'job-', totalItems: 5 });
+    const jobs = uniformJobs(1200, {
+      createdFromMs: -30 * 60_000,
+      createdToMs: -1000,
+      idPrefix: 'job-',
+      totalItems: 5,
+    });
     const clockOffsetMs = -5000;
     const emulator = await resources.emulator({ jobs, clockOffsetMs });
 
@@ -453,7 +518,11 @@ describe.concurrent('statuses and timestamps', () => {
 describe.concurrent('cancellation', () => {
   it('stops a request in flight on SIGINT', async () => {
     const closedAt = new Map<string, number>();
-    const slow: ScriptedJob = { jobId: 'job-slow', totalItems: 10, timeline: [{ atMs: 0, status: 'IN_PROGRESS', progressPercentage: 10 }] };
+    const slow: ScriptedJob = {
+      jobId: 'job-slow',
+      totalItems: 10,
+      timeline: [{ atMs: 0, status: 'IN_PROGRESS', progressPercentage: 10 }],
+    };
     const emulator = await resources.emulator({
       jobs: [slow, job('job-hang', 60_000)],
       onRequest: (request) => {
@@ -464,7 +533,10 @@ describe.concurrent('cancellation', () => {
     const cancelAfterMs = 2500;
 
     const startedAt = Date.now();
-    const result = await resources.run({ 'job-id': 'job-slow,job-hang', 'base-url': emulator.baseUrl }, { cancelAfterMs });
+    const result = await resources.run(
+      { 'job-id': 'job-slow,job-hang', 'base-url': emulator.baseUrl },
+      { cancelAfterMs },
+    );
     const signalledAt = startedAt + cancelAfterMs;
 
     expectVerdict(result, 'cancelled');
@@ -485,10 +557,18 @@ describe.concurrent('cancellation', () => {
   });
 
   it('stops a Retry-After pause on SIGINT', async () => {
-    const slow: ScriptedJob = { jobId: 'job-slow', totalItems: 10, timeline: [{ atMs: 0, status: 'IN_PROGRESS', progressPercentage: 10 }] };
+    const slow: ScriptedJob = {
+      jobId: 'job-slow',
+      totalItems: 10,
+      timeline: [{ atMs: 0, status: 'IN_PROGRESS', progressPercentage: 10 }],
+    };
     const emulator = await resources.emulator({ jobs: [slow] });
     // The first read succeeds, and every later one gets a 429 with a Retry-After of 30 s.
-    emulator.addFault({ endpoint: 'job', match: () => requestsTo(emulator, 'job').length > 1, fault: { kind: 'status', status: 429, headers: { 'Retry-After': '30' } } });
+    emulator.addFault({
+      endpoint: 'job',
+      match: () => requestsTo(emulator, 'job').length > 1,
+      fault: { kind: 'status', status: 429, headers: { 'Retry-After': '30' } },
+    });
     const cancelAfterMs = 3000;
 
     const result = await resources.run({ 'job-id': 'job-slow', 'base-url': emulator.baseUrl }, { cancelAfterMs });

@@ -50,7 +50,11 @@ export class Resources {
   }
 
   async run(inputs: Record<string, string>, options: Omit<RunActionOptions, 'inputs'> = {}): Promise<RunActionResult> {
-    const result = await runAction({ inputs: { 'api-key': API_KEY, 'index-name': INDEX, 'poll-interval': '1s', timeout: '40s', ...inputs }, timeoutMs: 90_000, ...options });
+    const result = await runAction({
+      inputs: { 'api-key': API_KEY, 'index-name': INDEX, 'poll-interval': '1s', timeout: '40s', ...inputs },
+      timeoutMs: 90_000,
+      ...options,
+    });
     this.directories.push(result.runnerTemp);
     return result;
   }
@@ -63,15 +67,21 @@ export class Resources {
 
 /** Builds a job that is in progress from the start and completes at `doneAtMs`. */
 export function job(jobId: string, doneAtMs = 0, extra: Partial<ScriptedJob> = {}): ScriptedJob {
-  const timeline = doneAtMs > 0
-    ? [{ atMs: 0, status: 'IN_PROGRESS' }, { atMs: doneAtMs, status: 'COMPLETED' }]
-    : [{ atMs: 0, status: 'COMPLETED' }];
+  const timeline =
+    doneAtMs > 0
+      ? [
+          { atMs: 0, status: 'IN_PROGRESS' },
+          { atMs: doneAtMs, status: 'COMPLETED' },
+        ]
+      : [{ atMs: 0, status: 'COMPLETED' }];
   return { jobId, totalItems: 20, timeline, ...extra };
 }
 
 /** Requests of one endpoint, optionally for one job. */
 export function requestsTo(emulator: Emulator, endpoint: 'job' | 'list', jobId?: string): RecordedRequest[] {
-  return emulator.requests.filter((request) => request.endpoint === endpoint && (jobId === undefined || request.jobId === jobId));
+  return emulator.requests.filter(
+    (request) => request.endpoint === endpoint && (jobId === undefined || request.jobId === jobId),
+  );
 }
 
 /** Millisecond gaps between consecutive requests. */
@@ -80,11 +90,14 @@ export function gaps(requests: RecordedRequest[]): number[] {
 }
 
 /** Retry lines of the client: `Retrying GET <path> in <s> s (attempt <n> of 8): <cause>`. */
-export function retryLines(result: RunActionResult): Array<{ line: string; pauseMs: number; attempt: number; cause: string }> {
-  const lines: Array<{ line: string; pauseMs: number; attempt: number; cause: string }> = [];
+export function retryLines(
+  result: RunActionResult,
+): { line: string; pauseMs: number; attempt: number; cause: string }[] {
+  const lines: { line: string; pauseMs: number; attempt: number; cause: string }[] = [];
   for (const line of result.stdout.split('\n')) {
     const match = /^Retrying GET \S+ in (\d+(?:\.\d+)?) s \(attempt (\d+) of \d+\): (.*)$/.exec(line);
-    if (match) lines.push({ line, pauseMs: Number(match[1]) * 1000, attempt: Number(match[2]), cause: match[3] as string });
+    if (match)
+      lines.push({ line, pauseMs: Number(match[1]) * 1000, attempt: Number(match[2]), cause: match[3] as string });
   }
   return lines;
 }
@@ -97,7 +110,11 @@ export function errorAnnotations(result: RunActionResult): string[] {
 }
 
 /** Checks that every output is set, the result and the exit code agree, and no stack trace was printed. */
-export function expectVerdict(result: RunActionResult, expected: keyof typeof HEADING, heading: string = HEADING[expected]): void {
+export function expectVerdict(
+  result: RunActionResult,
+  expected: keyof typeof HEADING,
+  heading: string = HEADING[expected],
+): void {
   expect(result.timedOut).toBe(false);
   expect(result.outputs.result).toBe(expected);
   for (const name of OUTPUT_NAMES) expect(result.outputs, `output ${name}`).toHaveProperty(name);
@@ -135,5 +152,8 @@ export async function closedPort(): Promise<number> {
 export function jobRow(summary: string, text: string): string[] {
   const row = summary.split('\n').find((line) => line.startsWith('| <code>') && line.includes(text));
   expect(row, `job table row for ${text}`).toBeDefined();
-  return (row as string).split('|').slice(1, -1).map((cell) => cell.trim());
+  return (row as string)
+    .split('|')
+    .slice(1, -1)
+    .map((cell) => cell.trim());
 }

@@ -56,7 +56,9 @@ interface ActionInput {
 
 /** Reads the inputs of action.yml and their defaults. */
 export async function readActionInputs(): Promise<Record<string, ActionInput>> {
-  const manifest = parseYaml(await readFile(join(REPO_ROOT, 'action.yml'), 'utf8')) as { inputs?: Record<string, ActionInput | null> };
+  const manifest = parseYaml(await readFile(join(REPO_ROOT, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, ActionInput | null>;
+  };
   const inputs: Record<string, ActionInput> = {};
   for (const [name, input] of Object.entries(manifest.inputs ?? {})) {
     inputs[name] = input ?? {};
@@ -117,11 +119,13 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
     }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
   );
 
-  const { exitCode, signal } = await new Promise<{ exitCode: number | null; signal: string | null }>((resolvePromise, reject) => {
-    child.once('error', reject);
-    // 'close' waits for stdout and stderr to end, so no output is lost.
-    child.once('close', (code, closeSignal) => resolvePromise({ exitCode: code, signal: closeSignal }));
-  }).finally(() => timers.forEach((timer) => clearTimeout(timer)));
+  const { exitCode, signal } = await new Promise<{ exitCode: number | null; signal: string | null }>(
+    (resolvePromise, reject) => {
+      child.once('error', reject);
+      // 'close' waits for stdout and stderr to end, so no output is lost.
+      child.once('close', (code, closeSignal) => resolvePromise({ exitCode: code, signal: closeSignal }));
+    },
+  ).finally(() => timers.forEach((timer) => clearTimeout(timer)));
   const durationMs = performance.now() - startedAt;
 
   return {
@@ -138,7 +142,10 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
   };
 }
 
-async function buildEnvironment(options: RunActionOptions, files: Record<string, string>): Promise<Record<string, string>> {
+async function buildEnvironment(
+  options: RunActionOptions,
+  files: Record<string, string>,
+): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (value !== undefined && !REMOVED_ENV.test(name)) {
@@ -169,7 +176,9 @@ async function buildEnvironment(options: RunActionOptions, files: Record<string,
   const declared = await readActionInputs();
   for (const [name, input] of Object.entries(declared)) {
     if (!(name in options.inputs) && input.default !== undefined && input.default !== null) {
-      env[inputVariableName(name)] = evaluateDefault(String(input.default));
+      env[inputVariableName(name)] = evaluateDefault(
+        typeof input.default === 'string' ? input.default : JSON.stringify(input.default),
+      );
     }
   }
   for (const [name, value] of Object.entries(options.inputs)) {

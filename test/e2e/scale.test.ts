@@ -31,7 +31,14 @@ async function startApi(jobs: ScriptedJob[], options: EmulatorOptions = {}): Pro
 
 async function runGate(emulator: Emulator, inputs: Record<string, string>): Promise<RunActionResult> {
   const run = await runAction({
-    inputs: { 'api-key': API_KEY, 'index-name': INDEX_NAME, 'base-url': emulator.baseUrl, 'poll-interval': '1s', timeout: '2m', ...inputs },
+    inputs: {
+      'api-key': API_KEY,
+      'index-name': INDEX_NAME,
+      'base-url': emulator.baseUrl,
+      'poll-interval': '1s',
+      timeout: '2m',
+      ...inputs,
+    },
     timeoutMs: 60_000,
   });
   runnerTemps.push(run.runnerTemp);
@@ -47,7 +54,13 @@ function logLines(run: RunActionResult): string[] {
 function annotations(run: RunActionResult, kind: 'error' | 'warning'): string[] {
   return run.commands
     .filter((line) => line.startsWith(`::${kind}`))
-    .map((line) => line.slice(line.indexOf('::', 2) + 2).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'));
+    .map((line) =>
+      line
+        .slice(line.indexOf('::', 2) + 2)
+        .replace(/%0A/g, '\n')
+        .replace(/%0D/g, '\r')
+        .replace(/%25/g, '%'),
+    );
 }
 
 function listRequests(emulator: Emulator): number {
@@ -65,7 +78,13 @@ function timestampMinutesAgo(minutesAgo: number): string {
 
 describe.concurrent('large window', () => {
   it('reads 2,500 jobs in three list calls', async () => {
-    const jobs = uniformJobs(2500, { seed: 3, createdFromMs: -20 * HOUR_MS, createdToMs: -60_000, finishFromMs: -30_000, idPrefix: 'bulk-' });
+    const jobs = uniformJobs(2500, {
+      seed: 3,
+      createdFromMs: -20 * HOUR_MS,
+      createdToMs: -60_000,
+      finishFromMs: -30_000,
+      idPrefix: 'bulk-',
+    });
     const emulator = await startApi(jobs);
 
     const run = await runGate(emulator, { 'time-from': '21h' });
@@ -94,7 +113,13 @@ describe.concurrent('large window', () => {
       ...sameTimestampPile(200, createdAt, { status: 'CONFLICT', idPrefix: 'pile-conflict-' }),
       ...sameTimestampPile(400, createdAt, { status: 'FAILED', idPrefix: 'pile-failed-' }),
     ];
-    const older = uniformJobs(400, { seed: 5, createdFromMs: -20 * HOUR_MS, createdToMs: -2 * HOUR_MS, finishFromMs: -HOUR_MS, idPrefix: 'older-' });
+    const older = uniformJobs(400, {
+      seed: 5,
+      createdFromMs: -20 * HOUR_MS,
+      createdToMs: -2 * HOUR_MS,
+      finishFromMs: -HOUR_MS,
+      idPrefix: 'older-',
+    });
     const emulator = await startApi([...pile, ...older]);
 
     const run = await runGate(emulator, { 'time-from': '21h', 'fail-on-status': '' });
@@ -108,15 +133,30 @@ describe.concurrent('large window', () => {
     expect(logLines(run)).toContain(`1500 jobs share createdAt ${createdAt}; read them by status in 7 calls`);
     // The first page, the pile whole and by each of the six statuses, and the page below the pile.
     expect(logLines(run)).toContain('Read 1900 job(s) of the window in 9 list calls');
-    const byStatus = emulator.requests.filter((request) => request.endpoint === 'list' && request.query['status'] !== undefined);
-    expect(byStatus.map((request) => request.query['status']).sort()).toEqual(['CANCELLED', 'COMPLETED', 'CONFLICT', 'FAILED', 'IN_PROGRESS', 'PENDING']);
+    const byStatus = emulator.requests.filter(
+      (request) => request.endpoint === 'list' && request.query.status !== undefined,
+    );
+    expect(byStatus.map((request) => request.query.status).sort()).toEqual([
+      'CANCELLED',
+      'COMPLETED',
+      'CONFLICT',
+      'FAILED',
+      'IN_PROGRESS',
+      'PENDING',
+    ]);
     expect(annotations(run, 'warning')).toEqual([]);
   });
 
   it('fails on a pile it cannot read whole', async () => {
     const createdAt = timestampMinutesAgo(15);
     const pile = sameTimestampPile(1200, createdAt, { status: 'FAILED', idPrefix: 'failed-' });
-    const others = uniformJobs(100, { seed: 9, createdFromMs: -HOUR_MS, createdToMs: -60_000, finishFromMs: -30_000, idPrefix: 'done-' });
+    const others = uniformJobs(100, {
+      seed: 9,
+      createdFromMs: -HOUR_MS,
+      createdToMs: -60_000,
+      finishFromMs: -30_000,
+      idPrefix: 'done-',
+    });
     const emulator = await startApi([...pile, ...others]);
 
     const run = await runGate(emulator, { 'time-from': '2h', status: 'FAILED' });
@@ -131,7 +171,9 @@ describe.concurrent('large window', () => {
       '200 job(s) of the window could not be read: more jobs share one createdAt than the list endpoint returns in a call',
     );
     expect(run.summary).toContain('200 jobs of the window could not be read');
-    expect(emulator.requests.every((request) => request.endpoint !== 'list' || request.query['status'] === 'FAILED')).toBe(true);
+    expect(emulator.requests.every((request) => request.endpoint !== 'list' || request.query.status === 'FAILED')).toBe(
+      true,
+    );
     expect(listRequests(emulator)).toBeLessThanOrEqual(3);
   });
 });
@@ -139,7 +181,10 @@ describe.concurrent('large window', () => {
 describe('large job', () => {
   it('reports 1,000,000 failed IDs', async () => {
     const ids = 1_000_000;
-    const job = failedJobWithIds(ids, { jobId: 'million', documentId: (index) => `sku-${String(index).padStart(7, '0')}` });
+    const job = failedJobWithIds(ids, {
+      jobId: 'million',
+      documentId: (index) => `sku-${String(index).padStart(7, '0')}`,
+    });
     const emulator = await startApi([job]);
 
     const run = await runGate(emulator, { 'job-id': 'million' });
@@ -157,7 +202,9 @@ describe('large job', () => {
     const [error] = annotations(run, 'error');
     expect(error).toContain('failedItems 1000000 > max-failed-items 0');
 
-    const report = JSON.parse(await readFile(run.outputs['report-path'] ?? '', 'utf8')) as { failedItems: Array<{ jobId: string; documentIds: string[] }> };
+    const report = JSON.parse(await readFile(run.outputs['report-path'] ?? '', 'utf8')) as {
+      failedItems: { jobId: string; documentIds: string[] }[];
+    };
     expect(report.failedItems).toHaveLength(1);
     expect(report.failedItems[0]?.jobId).toBe('million');
     expect(report.failedItems[0]?.documentIds).toHaveLength(ids);

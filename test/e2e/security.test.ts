@@ -98,9 +98,16 @@ describe.concurrent('API key', () => {
     const failed: ScriptedJob = {
       jobId: 'job-echo',
       totalItems: 10,
-      timeline: [{ atMs: 0, status: 'IN_PROGRESS' }, { atMs: 1200, status: 'FAILED' }],
+      timeline: [
+        { atMs: 0, status: 'IN_PROGRESS' },
+        { atMs: 1200, status: 'FAILED' },
+      ],
       // A job-level error with no per-document details, so the summary shows the message itself.
-      final: { errorMessage: `Upstream rejected the batch sent with key ${API_KEY} at 09:15`, failedItems: 0, processedItems: 0 },
+      final: {
+        errorMessage: `Upstream rejected the batch sent with key ${API_KEY} at 09:15`,
+        failedItems: 0,
+        processedItems: 0,
+      },
     };
     const emulator = await resources.emulator({ jobs: [failed, job('job-ok', 800)] });
 
@@ -115,7 +122,10 @@ describe.concurrent('API key', () => {
 
   it('stays out of an echoed 401 body', async () => {
     const emulator = await resources.emulator({ jobs: [job('job-a')] });
-    emulator.addFault({ endpoint: 'job', fault: { kind: 'status', status: 401, body: JSON.stringify({ message: `bad key ${API_KEY}` }) } });
+    emulator.addFault({
+      endpoint: 'job',
+      fault: { kind: 'status', status: 401, body: JSON.stringify({ message: `bad key ${API_KEY}` }) },
+    });
 
     const result = await resources.run({ 'job-id': 'job-a', 'base-url': emulator.baseUrl });
 
@@ -154,7 +164,14 @@ describe.concurrent('base-url', () => {
     const port = (other.address() as { port: number }).port;
     try {
       const emulator = await resources.emulator({ jobs: [job('job-a')] });
-      emulator.addFault({ endpoint: 'job', fault: { kind: 'redirect', status: 307, location: `http://127.0.0.1:${port}/api/v1/indexes/${INDEX}/jobs/job-a` } });
+      emulator.addFault({
+        endpoint: 'job',
+        fault: {
+          kind: 'redirect',
+          status: 307,
+          location: `http://127.0.0.1:${port}/api/v1/indexes/${INDEX}/jobs/job-a`,
+        },
+      });
 
       const result = await resources.run({ 'job-id': 'job-a', 'base-url': emulator.baseUrl });
 
@@ -162,7 +179,9 @@ describe.concurrent('base-url', () => {
       expect(connections).toBe(0);
       expect(requestsTo(emulator, 'job')).toHaveLength(1);
       const [message] = errorAnnotations(result);
-      expect(message).toContain(`status 307 redirects to another origin (http://127.0.0.1:${port}). It was not followed, so the API key is not sent there.`);
+      expect(message).toContain(
+        `status 307 redirects to another origin (http://127.0.0.1:${port}). It was not followed, so the API key is not sent there.`,
+      );
       expect(jobRow(result.summary, 'job-a')[2]).toBe('could not be read');
     } finally {
       await new Promise<void>((resolve) => other.close(() => resolve()));
@@ -171,7 +190,15 @@ describe.concurrent('base-url', () => {
 
   it('follows a same-origin redirect', async () => {
     const emulator = await resources.emulator({ jobs: [job('job-a')] });
-    emulator.addFault({ endpoint: 'job', fault: { kind: 'redirect', status: 307, location: `${emulator.origin}/api/v1/indexes/${INDEX}/jobs/job-a?moved=1` }, times: 1 });
+    emulator.addFault({
+      endpoint: 'job',
+      fault: {
+        kind: 'redirect',
+        status: 307,
+        location: `${emulator.origin}/api/v1/indexes/${INDEX}/jobs/job-a?moved=1`,
+      },
+      times: 1,
+    });
 
     const result = await resources.run({ 'job-id': 'job-a', 'base-url': emulator.baseUrl });
 
@@ -235,9 +262,17 @@ function hostileJob(jobId: string, index: number, doneAtMs: number): ScriptedJob
     errorMessage: `${HOSTILE.join(' ')} message ${index}`,
     failedItemsDetails: { [errorType]: HOSTILE.map((text) => `${text}-doc-${index}`) },
     skippedItemsDetails: { [`skip ${HOSTILE.join(' ')}`]: [`@octocat-skipped-${index}`] },
-    conflictDetails: { [`conflict ${HOSTILE.join(' ')}`]: [{ documentId: `doc|${index}`, conflictingJobId: `${HOSTILE[0]}-other` }] },
+    conflictDetails: {
+      [`conflict ${HOSTILE.join(' ')}`]: [{ documentId: `doc|${index}`, conflictingJobId: `${HOSTILE[0]}-other` }],
+    },
   };
-  const timeline = doneAtMs > 0 ? [{ atMs: 0, status: 'IN_PROGRESS' }, { atMs: doneAtMs, status: 'FAILED' }] : [{ atMs: 0, status: 'FAILED' }];
+  const timeline =
+    doneAtMs > 0
+      ? [
+          { atMs: 0, status: 'IN_PROGRESS' },
+          { atMs: doneAtMs, status: 'FAILED' },
+        ]
+      : [{ atMs: 0, status: 'FAILED' }];
   return { jobId, jobType: HOSTILE.join(''), totalItems: 20, timeline, final };
 }
 
@@ -245,8 +280,14 @@ describe.concurrent('hostile text', () => {
   it('stays data in window mode', async () => {
     const jobIds = HOSTILE.map((text, i) => `job-${i}${text}`);
     const jobs = jobIds.map((jobId, i) => hostileJob(jobId, i, i === 0 ? 1500 : 0));
-    jobs.push({ jobId: 'job-weird-status', totalItems: 1, timeline: [{ atMs: 0, status: `WEIRD${HOSTILE.join('')}` }] });
-    const emulator = await resources.emulator({ jobs: jobs.map((scripted, i) => ({ ...scripted, createdAtMs: -60_000 + i * 1000 })) });
+    jobs.push({
+      jobId: 'job-weird-status',
+      totalItems: 1,
+      timeline: [{ atMs: 0, status: `WEIRD${HOSTILE.join('')}` }],
+    });
+    const emulator = await resources.emulator({
+      jobs: jobs.map((scripted, i) => ({ ...scripted, createdAtMs: -60_000 + i * 1000 })),
+    });
 
     const result = await resources.run({ 'time-from': '1h', 'base-url': emulator.baseUrl, 'max-skipped-items': '0' });
 
@@ -261,7 +302,7 @@ describe.concurrent('hostile text', () => {
     expect(failedIds).toContain(`${HOSTILE[2]}-doc-3`);
 
     const report = await readReport(result);
-    const documentIds = (report.failedItems as Array<{ documentIds: string[] }>).flatMap((entry) => entry.documentIds);
+    const documentIds = (report.failedItems as { documentIds: string[] }[]).flatMap((entry) => entry.documentIds);
     expect(new Set(documentIds)).toEqual(new Set(failedIds));
     expect(rendered(result.summary)).toContain('<img src=x onerror=alert(1)>');
     expect(result.summary).toContain('&lt;img src=x onerror=alert(1)&gt;');
@@ -271,8 +312,17 @@ describe.concurrent('hostile text', () => {
   it('stays data in error bodies', async () => {
     const emulator = await resources.emulator({ jobs: [job('job-a'), job('job-b')] });
     const body = JSON.stringify({ message: HOSTILE.join(' ') });
-    emulator.addFault({ endpoint: 'job', match: ({ path }) => path.endsWith('/job-a'), fault: { kind: 'status', status: 422, body } });
-    emulator.addFault({ endpoint: 'job', match: ({ path }) => path.endsWith('/job-b'), fault: { kind: 'status', status: 503, body: HOSTILE.join('\n') }, times: 1 });
+    emulator.addFault({
+      endpoint: 'job',
+      match: ({ path }) => path.endsWith('/job-a'),
+      fault: { kind: 'status', status: 422, body },
+    });
+    emulator.addFault({
+      endpoint: 'job',
+      match: ({ path }) => path.endsWith('/job-b'),
+      fault: { kind: 'status', status: 503, body: HOSTILE.join('\n') },
+      times: 1,
+    });
 
     const result = await resources.run({ 'job-id': 'job-a,job-b', 'base-url': emulator.baseUrl });
 
@@ -286,17 +336,28 @@ describe.concurrent('hostile text', () => {
 
 describe.concurrent('annotations', () => {
   it('rolls up warnings over ten', async () => {
-    const jobs = Array.from({ length: 30 }, (_, i): ScriptedJob => ({ jobId: `job-${i}`, totalItems: 1, timeline: [{ atMs: 0, status: `ODD_${i}` }] }));
+    const jobs = Array.from({ length: 30 }, (_, i): ScriptedJob => ({
+      jobId: `job-${i}`,
+      totalItems: 1,
+      timeline: [{ atMs: 0, status: `ODD_${i}` }],
+    }));
     const emulator = await resources.emulator({ jobs });
 
-    const result = await resources.run({ 'job-id': jobs.map((scripted) => scripted.jobId).join(','), 'base-url': emulator.baseUrl });
+    const result = await resources.run({
+      'job-id': jobs.map((scripted) => scripted.jobId).join(','),
+      'base-url': emulator.baseUrl,
+    });
 
     expectVerdict(result, 'failed');
     const warnings = result.commands.filter((line) => line.startsWith('::warning::'));
     expect(warnings).toHaveLength(10);
-    expect(warnings.at(-1)).toBe('::warning::21 more warnings and errors are in the log only: GitHub shows 10 annotations of each kind per step.');
+    expect(warnings.at(-1)).toBe(
+      '::warning::21 more warnings and errors are in the log only: GitHub shows 10 annotations of each kind per step.',
+    );
     expect(result.commands.filter((line) => line.startsWith('::error::'))).toHaveLength(1);
-    expect(result.stdout.split('\n').filter((line) => /^Warning: Job job-\d+: unknown status/.test(line))).toHaveLength(21);
+    expect(result.stdout.split('\n').filter((line) => /^Warning: Job job-\d+: unknown status/.test(line))).toHaveLength(
+      21,
+    );
     expect(errorAnnotations(result)[0]).toContain('Marqo jobs failed: 30 reasons');
     expect(errorAnnotations(result)[0]).toContain('… and 10 more reasons in the step summary');
   });
@@ -305,7 +366,10 @@ describe.concurrent('annotations', () => {
     const emulator = await resources.emulator({ jobs: [job('job-present')] });
     const missing = Array.from({ length: 30 }, (_, i) => `job-missing-${i}`);
 
-    const result = await resources.run({ 'job-id': ['job-present', ...missing].join(','), 'base-url': emulator.baseUrl });
+    const result = await resources.run({
+      'job-id': ['job-present', ...missing].join(','),
+      'base-url': emulator.baseUrl,
+    });
 
     expectVerdict(result, 'failed');
     const warnings = result.commands.filter((line) => line.startsWith('::warning::'));

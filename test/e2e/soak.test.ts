@@ -30,10 +30,15 @@ function deploy(): ScriptedJob[] {
     const last = scripted.timeline[2] as { status: string };
     if (i % 10 === 3) {
       last.status = 'FAILED';
-      scripted.final = { errorMessage: '2 documents failed validation', failedItemsDetails: { invalid_field_value: [`${id}-sku-1`, `${id}-sku-2`] } };
+      scripted.final = {
+        errorMessage: '2 documents failed validation',
+        failedItemsDetails: { invalid_field_value: [`${id}-sku-1`, `${id}-sku-2`] },
+      };
     } else if (i === 17) {
       last.status = 'CONFLICT';
-      scripted.final = { conflictDetails: { version_conflict: [{ documentId: `${id}-sku-9`, conflictingJobId: 'deploy-16' }] } };
+      scripted.final = {
+        conflictDetails: { version_conflict: [{ documentId: `${id}-sku-9`, conflictingJobId: 'deploy-16' }] },
+      };
     } else if (i % 13 === 5) {
       scripted.final = { skippedItemsDetails: { unchanged_document: [`${id}-sku-4`] } };
     }
@@ -53,10 +58,20 @@ const FAULTS: FaultRule[] = [
 const THRESHOLDS = { 'max-failed-items': '2%', 'max-conflict-items': '1', timeout: '60s', 'poll-interval': '1s' };
 const VERDICT_OUTPUTS = OUTPUT_NAMES.filter((name) => name !== 'report-path');
 
-async function watch(mode: 'ids' | 'window', seed: number | null): Promise<{ result: RunActionResult; emulator: Emulator }> {
+async function watch(
+  mode: 'ids' | 'window',
+  seed: number | null,
+): Promise<{ result: RunActionResult; emulator: Emulator }> {
   const emulator = await resources.emulator({ jobs: deploy(), seed: seed ?? 1 });
   if (seed !== null) for (const rule of FAULTS) emulator.addFault(rule);
-  const selection: Record<string, string> = mode === 'ids' ? { 'job-id': deploy().map((scripted) => scripted.jobId).join(',') } : { 'time-from': '1h' };
+  const selection: Record<string, string> =
+    mode === 'ids'
+      ? {
+          'job-id': deploy()
+            .map((scripted) => scripted.jobId)
+            .join(','),
+        }
+      : { 'time-from': '1h' };
   const result = await resources.run({ ...selection, ...THRESHOLDS, 'base-url': emulator.baseUrl });
   return { result, emulator };
 }
@@ -92,7 +107,8 @@ describe('soak', () => {
     for (const [i, { result, emulator }] of faulty.entries()) {
       const clean = i % 2 === 1 ? cleanWindow : cleanIds;
       expectVerdict(result, 'passed');
-      for (const name of VERDICT_OUTPUTS) expect(result.outputs[name], `${name} of faulty run ${i}`).toBe(clean.result.outputs[name]);
+      for (const name of VERDICT_OUTPUTS)
+        expect(result.outputs[name], `${name} of faulty run ${i}`).toBe(clean.result.outputs[name]);
       const report = await readReport(result);
       polls += report.polls as number;
       expect(report.totals).toEqual((await readReport(clean.result)).totals);

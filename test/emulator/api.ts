@@ -73,7 +73,9 @@ export function parseRoute(path: string): Route {
 
   try {
     const indexName = decodeURIComponent(segments[4] as string);
-    return endpoint === 'job' ? { endpoint, indexName, jobId: decodeURIComponent(segments[6] as string) } : { endpoint, indexName };
+    return endpoint === 'job'
+      ? { endpoint, indexName, jobId: decodeURIComponent(segments[6] as string) }
+      : { endpoint, indexName };
   } catch {
     return { endpoint, decodeError: `Invalid percent-encoding in path ${path}` };
   }
@@ -108,7 +110,9 @@ export function handleApiRequest(context: ApiContext, request: ApiRequest): ApiR
     return json(404, { detail: 'Index not found' });
   }
 
-  return route.endpoint === 'job' ? handleGetJob(context, request, route.jobId ?? '') : handleListJobs(context, request);
+  return route.endpoint === 'job'
+    ? handleGetJob(context, request, route.jobId ?? '')
+    : handleListJobs(context, request);
 }
 
 function checkAuthorization(apiKey: string, header: string | undefined): string | undefined {
@@ -148,8 +152,8 @@ interface ListQuery {
 /** Validates the list query against the service clock. Returns the query or the 400 message. */
 export function readListQuery(query: Record<string, string>, nowUs: number): ListQuery | string {
   let limit = DEFAULT_LIMIT;
-  if (query['limit'] !== undefined) {
-    const raw = query['limit'];
+  if (query.limit !== undefined) {
+    const raw = query.limit;
     limit = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
     if (!(limit >= 1 && limit <= MAX_LIMIT)) {
       return `Invalid limit ${JSON.stringify(raw)}: expected an integer from 1 to ${MAX_LIMIT}`;
@@ -157,8 +161,8 @@ export function readListQuery(query: Record<string, string>, nowUs: number): Lis
   }
 
   let status: string | undefined;
-  if (query['status'] !== undefined) {
-    const raw = query['status'];
+  if (query.status !== undefined) {
+    const raw = query.status;
     status = normalizeStatus(raw);
     if (!(JOB_STATUSES as readonly string[]).includes(status)) {
       return `Invalid status ${JSON.stringify(raw)}: expected one of ${JOB_STATUSES.join(', ')}`;
@@ -166,26 +170,26 @@ export function readListQuery(query: Record<string, string>, nowUs: number): Lis
   }
 
   let fromUs = nowUs - DEFAULT_WINDOW_US;
-  if (query['timeFrom'] !== undefined) {
-    const parsed = parseTimestamp(query['timeFrom']);
+  if (query.timeFrom !== undefined) {
+    const parsed = parseTimestamp(query.timeFrom);
     if (!parsed.ok) {
-      return `Invalid timeFrom ${JSON.stringify(query['timeFrom'])}: ${parsed.reason}`;
+      return `Invalid timeFrom ${JSON.stringify(query.timeFrom)}: ${parsed.reason}`;
     }
     fromUs = parsed.us;
     if (fromUs < nowUs - MAX_AGE_US) {
-      return `Invalid timeFrom ${JSON.stringify(query['timeFrom'])}: must be within the last 30 days (not before ${formatTimestamp(nowUs - MAX_AGE_US)})`;
+      return `Invalid timeFrom ${JSON.stringify(query.timeFrom)}: must be within the last 30 days (not before ${formatTimestamp(nowUs - MAX_AGE_US)})`;
     }
   }
 
   let toUs = nowUs;
-  if (query['timeTo'] !== undefined) {
-    const parsed = parseTimestamp(query['timeTo']);
+  if (query.timeTo !== undefined) {
+    const parsed = parseTimestamp(query.timeTo);
     if (!parsed.ok) {
-      return `Invalid timeTo ${JSON.stringify(query['timeTo'])}: ${parsed.reason}`;
+      return `Invalid timeTo ${JSON.stringify(query.timeTo)}: ${parsed.reason}`;
     }
     toUs = parsed.us;
     if (toUs > nowUs) {
-      return `Invalid timeTo ${JSON.stringify(query['timeTo'])}: must not be in the future (service time is ${formatTimestamp(nowUs)})`;
+      return `Invalid timeTo ${JSON.stringify(query.timeTo)}: must not be in the future (service time is ${formatTimestamp(nowUs)})`;
     }
   }
 

@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
 /** Starts the CLI and resolves once it has printed its two start-up lines. */
-async function startCli(args: string[]): Promise<{ child: ReturnType<typeof spawn>; lines: string[]; output: () => string }> {
+async function startCli(
+  args: string[],
+): Promise<{ child: ReturnType<typeof spawn>; lines: string[]; output: () => string }> {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout?.setEncoding('utf8');
@@ -38,11 +40,16 @@ async function runCli(args: string[]): Promise<{ code: number | null; stdout: st
 describe('emulator CLI', () => {
   it('serves the demo, logs requests and stops on SIGINT', async () => {
     const { child, lines, output } = await startCli(['--port', '0']);
-    const match = /^Marqo jobs emulator on (http:\/\/127\.0\.0\.1:\d+\/api\/v1) \(index catalog-demo, API key demo-key, 12 jobs\)$/.exec(lines[0] ?? '');
+    const match =
+      /^Marqo jobs emulator on (http:\/\/127\.0\.0\.1:\d+\/api\/v1) \(index catalog-demo, API key demo-key, 12 jobs\)$/.exec(
+        lines[0] ?? '',
+      );
     expect(match).not.toBeNull();
     expect(lines[1]?.split(',')).toHaveLength(12);
 
-    const response = await fetch(`${match?.[1]}/indexes/catalog-demo/jobs?limit=5`, { headers: { authorization: 'Bearer demo-key' } });
+    const response = await fetch(`${match?.[1]}/indexes/catalog-demo/jobs?limit=5`, {
+      headers: { authorization: 'Bearer demo-key' },
+    });
     expect(response.status).toBe(200);
     await response.arrayBuffer();
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -57,8 +64,20 @@ describe('emulator CLI', () => {
     const dir = await mkdtemp(join(tmpdir(), 'emulator-cli-'));
     try {
       const file = join(dir, 'jobs.json');
-      await writeFile(file, JSON.stringify([{ jobId: 'job-1', totalItems: 5, timeline: [{ atMs: 0, status: 'COMPLETED' }] }]));
-      const { child, lines } = await startCli(['--port', '0', '--scenario', file, '--api-key', 'k1', '--index-name', 'shop']);
+      await writeFile(
+        file,
+        JSON.stringify([{ jobId: 'job-1', totalItems: 5, timeline: [{ atMs: 0, status: 'COMPLETED' }] }]),
+      );
+      const { child, lines } = await startCli([
+        '--port',
+        '0',
+        '--scenario',
+        file,
+        '--api-key',
+        'k1',
+        '--index-name',
+        'shop',
+      ]);
       expect(lines[0]).toMatch(/\(index shop, API key k1, 1 jobs\)$/);
       expect(lines[1]).toBe('job-1');
       child.kill('SIGTERM');
@@ -69,7 +88,7 @@ describe('emulator CLI', () => {
     }
   });
 
-  const badArguments: Array<[string, string[], RegExp]> = [
+  const badArguments: [string, string[], RegExp][] = [
     ['unknown flag', ['--bogus'], /--bogus/],
     ['port out of range', ['--port', '70000'], /--port/],
     ['port not a number', ['--port', 'http'], /--port/],

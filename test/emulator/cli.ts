@@ -99,7 +99,7 @@ function describeInvalidJob(job: unknown, seenIds: Set<string>): string | undefi
     return 'is not an object';
   }
   const record = job as Record<string, unknown>;
-  const jobId = record['jobId'];
+  const jobId = record.jobId;
   if (typeof jobId !== 'string' || jobId === '') {
     return 'has no jobId string';
   }
@@ -108,7 +108,7 @@ function describeInvalidJob(job: unknown, seenIds: Set<string>): string | undefi
   }
   seenIds.add(jobId);
 
-  const createdAt = record['createdAt'];
+  const createdAt = record.createdAt;
   if (createdAt !== undefined) {
     if (typeof createdAt !== 'string') {
       return `(${jobId}) has a createdAt that is not a string`;
@@ -119,20 +119,20 @@ function describeInvalidJob(job: unknown, seenIds: Set<string>): string | undefi
     }
   }
 
-  const totalItems = record['totalItems'];
+  const totalItems = record.totalItems;
   if (typeof totalItems !== 'number' || !Number.isInteger(totalItems) || totalItems < 0) {
     return `(${jobId}) needs totalItems, an integer >= 0`;
   }
 
-  const timeline = record['timeline'];
+  const timeline = record.timeline;
   if (!Array.isArray(timeline)) {
     return `(${jobId}) has no timeline array`;
   }
   const isPhase = (phase: unknown): boolean =>
     typeof phase === 'object' &&
     phase !== null &&
-    typeof (phase as Record<string, unknown>)['atMs'] === 'number' &&
-    typeof (phase as Record<string, unknown>)['status'] === 'string';
+    typeof (phase as Record<string, unknown>).atMs === 'number' &&
+    typeof (phase as Record<string, unknown>).status === 'string';
   const badPhase = timeline.findIndex((phase: unknown) => !isPhase(phase));
   if (badPhase >= 0) {
     return `(${jobId}) has a timeline phase ${badPhase} without a numeric atMs and a string status`;
@@ -171,7 +171,9 @@ async function main(): Promise<number> {
           .map(([name, value]) => `${name}=${value}`)
           .join('&');
         const fault = request.fault === undefined ? '' : ` (fault: ${request.fault})`;
-        process.stdout.write(`${request.method} ${request.path}${query === '' ? '' : `?${query}`} ${request.status}${fault}\n`);
+        process.stdout.write(
+          `${request.method} ${request.path}${query === '' ? '' : `?${query}`} ${request.status}${fault}\n`,
+        );
       },
     });
   } catch (error) {

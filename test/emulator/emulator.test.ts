@@ -21,7 +21,10 @@ async function start(options: EmulatorOptions = {}): Promise<Emulator> {
 // Response bodies are untyped JSON that the tests index into freely.
 type Json = any;
 
-async function getJson(url: string, headers: Record<string, string> = AUTH): Promise<{ status: number; body: Json; response: Response }> {
+async function getJson(
+  url: string,
+  headers: Record<string, string> = AUTH,
+): Promise<{ status: number; body: Json; response: Response }> {
   const response = await fetch(url, { headers });
   const text = await response.text();
   return { status: response.status, body: text === '' ? undefined : JSON.parse(text), response };
@@ -50,14 +53,22 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Sends a GET over node:http and reports the bytes received and whether the body was complete. */
-function rawGet(url: string, headers: Record<string, string> = AUTH): Promise<{ status: number; headers: Record<string, unknown>; received: number; ended: 'complete' | 'error' }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string> = AUTH,
+): Promise<{ status: number; headers: Record<string, unknown>; received: number; ended: 'complete' | 'error' }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { headers, agent: false }, (res) => {
       let received = 0;
       res.on('data', (chunk: Buffer) => (received += chunk.length));
       res.on('error', () => {});
       res.on('close', () => {
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, received, ended: res.complete ? 'complete' : 'error' });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          received,
+          ended: res.complete ? 'complete' : 'error',
+        });
       });
     });
     req.on('error', reject);
@@ -161,7 +172,7 @@ describe('routing', () => {
 
 describe('list query validation', () => {
   const monthAgo = (extraMs: number): string => new Date(Date.now() - 30 * 86_400_000 + extraMs).toISOString();
-  const invalid: Array<[string, Record<string, string>, RegExp]> = [
+  const invalid: [string, Record<string, string>, RegExp][] = [
     ['limit 0', { limit: '0' }, /limit/],
     ['limit 1001', { limit: '1001' }, /limit/],
     ['limit not a number', { limit: 'ten' }, /limit/],
@@ -192,7 +203,7 @@ describe('list query validation', () => {
     expect(body.message).toMatch(message);
   });
 
-  const valid: Array<[string, Record<string, string>]> = [
+  const valid: [string, Record<string, string>][] = [
     ['limit 1', { limit: '1' }],
     ['limit 1000', { limit: '1000' }],
     ['lower-case status', { status: 'completed' }],
@@ -278,7 +289,9 @@ describe('list results', () => {
 
   it('includes window ends to the microsecond', async () => {
     const second = wholeSecond(Date.now() - 3_600_000);
-    const jobs = [1, 2, 3, 4].map((micro) => completedJob(`job-${micro}`, { createdAt: `${second}.00000${micro}+00:00` }));
+    const jobs = [1, 2, 3, 4].map((micro) =>
+      completedJob(`job-${micro}`, { createdAt: `${second}.00000${micro}+00:00` }),
+    );
     const emulator = await start({ jobs });
 
     const exact = await getJson(listUrl(emulator, { timeFrom: `${second}.000002Z`, timeTo: `${second}.000003Z` }));
@@ -287,7 +300,9 @@ describe('list results', () => {
     expect(exact.body.timeFrom).toBe(`${second}.000002+00:00`);
     expect(exact.body.timeTo).toBe(`${second}.000003+00:00`);
 
-    const single = await getJson(listUrl(emulator, { timeFrom: `${second}.000002+00:00`, timeTo: `${second}.000002+00:00` }));
+    const single = await getJson(
+      listUrl(emulator, { timeFrom: `${second}.000002+00:00`, timeTo: `${second}.000002+00:00` }),
+    );
     expect(single.body.jobs.map((job: Json) => job.jobId)).toEqual(['job-2']);
 
     const shifted = new Date(Date.parse(`${second}Z`) + 2 * 3_600_000).toISOString().slice(0, 19);
@@ -321,8 +336,16 @@ describe('list results', () => {
   it('aggregates the returned jobs', async () => {
     const jobs = [
       completedJob('done', { totalItems: 10 }),
-      completedJob('failed', { totalItems: 10, timeline: [{ atMs: -4_000, status: 'FAILED' }], final: { failedItems: 4 } }),
-      completedJob('conflict', { totalItems: 10, timeline: [{ atMs: -4_000, status: 'CONFLICT' }], final: { conflictItems: 2, skippedItems: 1 } }),
+      completedJob('failed', {
+        totalItems: 10,
+        timeline: [{ atMs: -4_000, status: 'FAILED' }],
+        final: { failedItems: 4 },
+      }),
+      completedJob('conflict', {
+        totalItems: 10,
+        timeline: [{ atMs: -4_000, status: 'CONFLICT' }],
+        final: { conflictItems: 2, skippedItems: 1 },
+      }),
       completedJob('waiting', { totalItems: 10, timeline: [] }),
     ];
     const emulator = await start({ jobs, totalDocs: 12_345 });
@@ -330,7 +353,14 @@ describe('list results', () => {
 
     expect(body.totalDocs).toBe(12_345);
     expect(body.hasActiveJob).toBe(true);
-    expect(body.jobsByStatus).toEqual({ PENDING: 1, IN_PROGRESS: 0, COMPLETED: 1, FAILED: 1, CONFLICT: 1, CANCELLED: 0 });
+    expect(body.jobsByStatus).toEqual({
+      PENDING: 1,
+      IN_PROGRESS: 0,
+      COMPLETED: 1,
+      FAILED: 1,
+      CONFLICT: 1,
+      CANCELLED: 0,
+    });
     expect(body.docsByStatus).toEqual({ PROCESSED: 10 + 6 + 7, FAILED: 4, SKIPPED: 3, PENDING: 10 });
 
     const terminalOnly = await getJson(listUrl(emulator, { status: 'COMPLETED' }));
@@ -338,7 +368,9 @@ describe('list results', () => {
   });
 
   it('omits jobs created after service-now', async () => {
-    const emulator = await start({ jobs: [completedJob('past'), completedJob('future', { createdAtMs: 60_000, timeline: [] })] });
+    const emulator = await start({
+      jobs: [completedJob('past'), completedJob('future', { createdAtMs: 60_000, timeline: [] })],
+    });
     const { body } = await getJson(listUrl(emulator));
     expect(body.jobs.map((job: Json) => job.jobId)).toEqual(['past']);
     expect((await getJson(jobUrl(emulator, 'future'))).status).toBe(404);
@@ -441,10 +473,27 @@ describe('timelines', () => {
     const emulator = await start({ jobs: [completedJob('full', { timeline: [] })] });
     const { body } = await getJson(jobUrl(emulator, 'full'));
     expect(Object.keys(body)).toEqual([
-      'jobId', 'jobType', 'jobStatus', 'platformData', 'totalItems', 'processedItems', 'failedItems',
-      'skippedItems', 'conflictItems', 'errorMessage', 'failedItemsDetails', 'errorSummary',
-      'skippedItemsDetails', 'skippedSummary', 'conflictDetails', 'conflictSummary', 'createdAt',
-      'startedAt', 'completedAt', 'progressPercentage', 'estimatedTimeMinutes',
+      'jobId',
+      'jobType',
+      'jobStatus',
+      'platformData',
+      'totalItems',
+      'processedItems',
+      'failedItems',
+      'skippedItems',
+      'conflictItems',
+      'errorMessage',
+      'failedItemsDetails',
+      'errorSummary',
+      'skippedItemsDetails',
+      'skippedSummary',
+      'conflictDetails',
+      'conflictSummary',
+      'createdAt',
+      'startedAt',
+      'completedAt',
+      'progressPercentage',
+      'estimatedTimeMinutes',
     ]);
     expect(body.jobStatus).toBe('PENDING');
     expect(body.jobType).toBe('BULK');
@@ -452,7 +501,12 @@ describe('timelines', () => {
 
   it('sends scripted status strings verbatim', async () => {
     const jobs = [
-      completedJob('legacy', { timeline: [{ atMs: -4_000, status: 'running' }, { atMs: 56_000, status: 'COMPLETED' }] }),
+      completedJob('legacy', {
+        timeline: [
+          { atMs: -4_000, status: 'running' },
+          { atMs: 56_000, status: 'COMPLETED' },
+        ],
+      }),
       completedJob('unknown', { timeline: [{ atMs: -4_000, status: 'EXPLODED' }] }),
     ];
     const emulator = await start({ jobs });
@@ -483,10 +537,10 @@ describe('timelines', () => {
   it('applies a transform to the body', async () => {
     const job = completedJob('odd', {
       transform(body) {
-        delete body['errorSummary'];
-        body['startedAt'] = null;
-        body['createdAt'] = '2026-03-02T11:15:04.120931+02:00';
-        body['jobStatus'] = 'completed';
+        delete body.errorSummary;
+        body.startedAt = null;
+        body.createdAt = '2026-03-02T11:15:04.120931+02:00';
+        body.jobStatus = 'completed';
       },
     });
     const emulator = await start({ jobs: [job] });
@@ -510,7 +564,7 @@ describe('timelines', () => {
     expect((await getJson(jobUrl(emulator, 'fine'))).status).toBe(200);
   });
 
-    it('dates jobs on the service clock', async () => {
+  it('dates jobs on the service clock', async () => {
     const emulator = await start({ clockOffsetMs: -5_000, jobs: [completedJob('offset', { createdAtMs: 0 })] });
     const { body } = await getJson(jobUrl(emulator, 'offset'));
     expect(Math.abs(Date.parse(body.createdAt) - (emulator.startedAt - 5_000))).toBeLessThanOrEqual(1);
@@ -556,7 +610,11 @@ describe('faults', () => {
   it('filters rules by endpoint and match', async () => {
     const emulator = await start({ jobs: [completedJob('job-1'), completedJob('job-2')] });
     emulator.addFault({ endpoint: 'list', fault: { kind: 'status', status: 500 } });
-    emulator.addFault({ endpoint: 'job', match: (request) => request.path.endsWith('/job-2'), fault: { kind: 'status', status: 502 } });
+    emulator.addFault({
+      endpoint: 'job',
+      match: (request) => request.path.endsWith('/job-2'),
+      fault: { kind: 'status', status: 502 },
+    });
 
     expect((await getJson(listUrl(emulator))).status).toBe(500);
     expect((await getJson(jobUrl(emulator, 'job-1'))).status).toBe(200);
@@ -565,7 +623,7 @@ describe('faults', () => {
 
   it('matches on the decoded query', async () => {
     const emulator = await start();
-    emulator.addFault({ match: (request) => request.query['limit'] === '5', fault: { kind: 'status', status: 422 } });
+    emulator.addFault({ match: (request) => request.query.limit === '5', fault: { kind: 'status', status: 422 } });
     expect((await getJson(listUrl(emulator, { limit: '5' }))).status).toBe(422);
     expect((await getJson(listUrl(emulator, { limit: '6' }))).status).toBe(200);
   });
@@ -625,7 +683,9 @@ describe('faults', () => {
   it('hangs until the client times out', async () => {
     const emulator = await start();
     emulator.addFault({ fault: { kind: 'hang' }, times: 1 });
-    await expect(fetch(listUrl(emulator), { headers: AUTH, signal: AbortSignal.timeout(200) })).rejects.toThrow(/timeout/i);
+    await expect(fetch(listUrl(emulator), { headers: AUTH, signal: AbortSignal.timeout(200) })).rejects.toThrow(
+      /timeout/i,
+    );
     expect((await getJson(listUrl(emulator))).status).toBe(200);
   });
 
@@ -681,8 +741,8 @@ describe('faults', () => {
         kind: 'mutate',
         mutate: (body) => {
           const job = body as Record<string, unknown>;
-          delete job['jobStatus'];
-          job['totalItems'] = '10';
+          delete job.jobStatus;
+          job.totalItems = '10';
           return job;
         },
       },
@@ -734,7 +794,14 @@ describe('scenarios', () => {
 
     expect(body.total).toBe(12);
     expect(body.hasActiveJob).toBe(false);
-    expect(body.jobsByStatus).toEqual({ PENDING: 0, IN_PROGRESS: 0, COMPLETED: 10, FAILED: 1, CONFLICT: 1, CANCELLED: 0 });
+    expect(body.jobsByStatus).toEqual({
+      PENDING: 0,
+      IN_PROGRESS: 0,
+      COMPLETED: 10,
+      FAILED: 1,
+      CONFLICT: 1,
+      CANCELLED: 0,
+    });
 
     const failed = body.jobs.find((job: Json) => job.jobStatus === 'FAILED');
     expect(failed.failedItems).toBe(5);
@@ -754,7 +821,15 @@ describe('scenarios', () => {
   });
 
   it('spreads uniform jobs over the window', () => {
-    const jobs = uniformJobs(100, { seed: 3, createdFromMs: -1_000, createdToMs: 0, finishFromMs: 500, finishToMs: 1_500, status: 'CANCELLED', idPrefix: 'job-' });
+    const jobs = uniformJobs(100, {
+      seed: 3,
+      createdFromMs: -1_000,
+      createdToMs: 0,
+      finishFromMs: 500,
+      finishToMs: 1_500,
+      status: 'CANCELLED',
+      idPrefix: 'job-',
+    });
     expect(jobs[0]?.jobId).toBe('job-00');
     expect(jobs[0]?.createdAtMs).toBe(-1_000);
     expect(jobs[99]?.createdAtMs).toBe(0);

@@ -6,7 +6,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiResponse } from './api.ts';
 import type { Fault, FaultRule, RecordedRequest } from './types.ts';
 
-const FAULT_KINDS: ReadonlySet<string> = new Set(['status', 'reset', 'hang', 'body', 'truncate', 'oversize', 'mutate', 'delay', 'redirect']);
+const FAULT_KINDS: ReadonlySet<string> = new Set([
+  'status',
+  'reset',
+  'hang',
+  'body',
+  'truncate',
+  'oversize',
+  'mutate',
+  'delay',
+  'redirect',
+]);
 const OVERSIZE_CHUNK_BYTES = 64 * 1024;
 
 /** A request whose response a fault replaces or damages. */
@@ -57,7 +67,8 @@ export function applyFault(fault: Fault, exchange: FaultExchange): void {
   switch (fault.kind) {
     case 'status': {
       const body = fault.body ?? JSON.stringify({ message: STATUS_CODES[fault.status] ?? `HTTP ${fault.status}` });
-      const contentType = fault.contentType ?? (fault.body === undefined ? 'application/json' : guessContentType(fault.body));
+      const contentType =
+        fault.contentType ?? (fault.body === undefined ? 'application/json' : guessContentType(fault.body));
       const apiResponse: ApiResponse = { status: fault.status, body, contentType };
       if (fault.headers !== undefined) {
         apiResponse.headers = fault.headers;

@@ -164,7 +164,9 @@ export function prepareJob(script: ScriptedJob, clock: JobClock): StoredJob {
   if (script.createdAt !== undefined) {
     const parsed = parseTimestamp(script.createdAt);
     if (!parsed.ok) {
-      throw new Error(`Invalid createdAt ${JSON.stringify(script.createdAt)} for job ${JSON.stringify(jobId)}: ${parsed.reason}`);
+      throw new Error(
+        `Invalid createdAt ${JSON.stringify(script.createdAt)} for job ${JSON.stringify(jobId)}: ${parsed.reason}`,
+      );
     }
     createdAtUs = parsed.us;
     createdAtText = script.createdAt;
@@ -263,7 +265,9 @@ function buildJobFields(job: StoredJob, index: number, elapsedMs: number): JobFi
     estimatedTimeMinutes: null,
   };
 
-  const startedIndex = phases.findIndex((candidate, i) => i <= index && normalizeStatus(candidate.status) === 'IN_PROGRESS');
+  const startedIndex = phases.findIndex(
+    (candidate, i) => i <= index && normalizeStatus(candidate.status) === 'IN_PROGRESS',
+  );
   if (startedIndex >= 0) {
     fields.startedAt = formatTimestamp(phaseUs[startedIndex] as number);
   }
@@ -313,7 +317,10 @@ function applyTerminalFields(fields: JobFields, final: Partial<JobFields>, phase
   fields.errorSummary = final.errorSummary ?? countPerKey(failedItemsDetails);
   fields.skippedSummary = final.skippedSummary ?? countPerKey(skippedItemsDetails);
   fields.conflictSummary = final.conflictSummary ?? countPerKey(conflictDetails);
-  fields.processedItems = Math.max(0, fields.totalItems - fields.failedItems - fields.skippedItems - fields.conflictItems);
+  fields.processedItems = Math.max(
+    0,
+    fields.totalItems - fields.failedItems - fields.skippedItems - fields.conflictItems,
+  );
   fields.progressPercentage = phase?.progressPercentage ?? 100;
   if (phase !== undefined && 'estimatedTimeMinutes' in phase) {
     fields.estimatedTimeMinutes = phase.estimatedTimeMinutes ?? null;
@@ -345,7 +352,7 @@ function summarize(value: unknown): RenderedJob {
   };
   return {
     body: JSON.stringify(value) ?? 'null',
-    status: typeof record['jobStatus'] === 'string' ? record['jobStatus'] : '',
+    status: typeof record.jobStatus === 'string' ? record.jobStatus : '',
     totalItems: count('totalItems'),
     processedItems: count('processedItems'),
     failedItems: count('failedItems'),

@@ -99,7 +99,7 @@ describe('runAction', () => {
 
   it('returns outputs, summary and commands', async () => {
     const result = await run('finish');
-    expect(result.outputs['result']).toBe('passed');
+    expect(result.outputs.result).toBe('passed');
     expect(result.outputs['multi-line']).toBe('line one\nline two');
     expect(result.summary).toBe('## Jobs\n\nAll 3 jobs completed.\n');
     expect(result.commands).toEqual(['::notice::entry started']);
@@ -127,7 +127,7 @@ describe('runAction', () => {
       }
     }
 
-    const env = JSON.parse(result.outputs['env'] ?? '{}');
+    const env = JSON.parse(result.outputs.env ?? '{}');
     expect(env.GITHUB_ACTIONS).toBe('true');
     expect(env.CI).toBe('true');
     expect(env.GITHUB_EVENT_NAME).toBe('push');
@@ -142,7 +142,7 @@ describe('runAction', () => {
   it('delivers SIGINT on cancel', async () => {
     const result = await run('stop-on-sigint', { cancelAfterMs: 300 });
     expect(result.exitCode).toBe(1);
-    expect(result.outputs['result']).toBe('cancelled');
+    expect(result.outputs.result).toBe('cancelled');
     expect(result.commands).toContain('::warning::cancelled by SIGINT');
     expect(result.durationMs).toBeGreaterThanOrEqual(300);
     expect(result.durationMs).toBeLessThan(2_500);
@@ -151,7 +151,7 @@ describe('runAction', () => {
   it('sends SIGTERM 2.5 s after SIGINT', async () => {
     const result = await run('stop-on-sigterm', { cancelAfterMs: 200 });
     expect(result.exitCode).toBe(143);
-    expect(result.outputs['result']).toBe('terminated');
+    expect(result.outputs.result).toBe('terminated');
     expect(result.stdout).toContain('ignoring SIGINT');
     expect(result.durationMs).toBeGreaterThanOrEqual(2_700);
   });

@@ -53,7 +53,13 @@ export function demoScenario(options: DemoScenarioOptions = {}): ScriptedJob[] {
 }
 
 /** Gives demo jobs 5, 9 and 11 (1-based) their failures, conflicts and skips. */
-function attachDemoOutcome(index: number, job: ScriptedJob, skus: string[], earlier: ScriptedJob[], random: Random): void {
+function attachDemoOutcome(
+  index: number,
+  job: ScriptedJob,
+  skus: string[],
+  earlier: ScriptedJob[],
+  random: Random,
+): void {
   const last = job.timeline[job.timeline.length - 1] as JobPhase;
   const pickSkus = (count: number): string[] => {
     const start = random.int(0, skus.length - count);
@@ -123,7 +129,8 @@ export function uniformJobs(count: number, options: UniformJobsOptions = {}): Sc
   const width = String(Math.max(count - 1, 0)).length;
 
   return Array.from({ length: count }, (_, i): ScriptedJob => {
-    const createdAtMs = count === 1 ? createdFromMs : Math.round(createdFromMs + ((createdToMs - createdFromMs) * i) / (count - 1));
+    const createdAtMs =
+      count === 1 ? createdFromMs : Math.round(createdFromMs + ((createdToMs - createdFromMs) * i) / (count - 1));
     const finishMs = Math.max(createdAtMs, finishFromMs + random.next() * (finishToMs - finishFromMs));
     const startMs = createdAtMs + (finishMs - createdAtMs) * 0.2;
     return {
@@ -194,12 +201,13 @@ export function failedJobWithIds(n: number, options: FailedJobOptions = {}): Scr
   const documentId = options.documentId ?? ((index: number) => `sku-${index}`);
   const ids = Array.from({ length: n }, (_, i) => documentId(i));
   const finishMs = options.finishMs ?? 0;
-  const timeline: JobPhase[] = finishMs > 0
-    ? [
-        { atMs: 0, status: 'IN_PROGRESS' },
-        { atMs: finishMs, status: 'FAILED' },
-      ]
-    : [{ atMs: finishMs, status: 'FAILED' }];
+  const timeline: JobPhase[] =
+    finishMs > 0
+      ? [
+          { atMs: 0, status: 'IN_PROGRESS' },
+          { atMs: finishMs, status: 'FAILED' },
+        ]
+      : [{ atMs: finishMs, status: 'FAILED' }];
   return {
     jobId: options.jobId ?? `failed-job-${n}`,
     totalItems: options.totalItems ?? n,

@@ -200,7 +200,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
  */
 function reportHandlerError(response: ServerResponse, record: RecordedRequest, error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
-  console.error(`Marqo jobs emulator: ${record.method} ${record.path} failed: ${error instanceof Error ? error.stack : message}`);
+  console.error(
+    `Marqo jobs emulator: ${record.method} ${record.path} failed: ${error instanceof Error ? error.stack : message}`,
+  );
   if (response.headersSent) {
     response.destroy();
     return;

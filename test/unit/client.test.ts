@@ -3,7 +3,15 @@ import { pathToFileURL } from 'node:url';
 import { MockAgent, type MockPool } from 'undici';
 import type { MockInterceptor } from 'undici/types/mock-interceptor.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError, backoffMs, describeErrorBody, MarqoJobsClient, MAX_ATTEMPTS, parseRetryAfter, type ClientOptions } from '../../src/marqo/client.ts';
+import {
+  ApiError,
+  backoffMs,
+  describeErrorBody,
+  MarqoJobsClient,
+  MAX_ATTEMPTS,
+  parseRetryAfter,
+  type ClientOptions,
+} from '../../src/marqo/client.ts';
 
 // Every request goes to a MockAgent with network connections disabled. The origins are loopback
 // addresses, so nothing could leave the machine even if a mock were missed.
@@ -27,7 +35,16 @@ interface Recorded {
 }
 
 function jobBody(jobId = 'job-1', overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { jobId, jobType: 'BULK', jobStatus: 'COMPLETED', totalItems: 3, processedItems: 3, failedItems: 0, createdAt: CREATED_AT, ...overrides };
+  return {
+    jobId,
+    jobType: 'BULK',
+    jobStatus: 'COMPLETED',
+    totalItems: 3,
+    processedItems: 3,
+    failedItems: 0,
+    createdAt: CREATED_AT,
+    ...overrides,
+  };
 }
 
 function listBody(jobs: Record<string, unknown>[] = [jobBody()]): Record<string, unknown> {
@@ -72,7 +89,11 @@ class MockApi {
           let data = '';
           if (typeof next.body === 'string') data = next.body;
           else if (next.body !== undefined) data = JSON.stringify(next.body);
-          return { statusCode: next.status, data, responseOptions: { headers: { 'content-type': 'application/json', ...next.headers } } };
+          return {
+            statusCode: next.status,
+            data,
+            responseOptions: { headers: { 'content-type': 'application/json', ...next.headers } },
+          };
         })
         .persist();
     }
@@ -193,7 +214,10 @@ describe('MarqoJobsClient requests', () => {
 
 describe('MarqoJobsClient retries', () => {
   it('honours Retry-After in seconds', async () => {
-    const api = new MockApi().respond({ status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '1' } }, { status: 200, body: jobBody() });
+    const api = new MockApi().respond(
+      { status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '1' } },
+      { status: 200, body: jobBody() },
+    );
     const { client, retries } = clientFor(api);
     const started = performance.now();
 
@@ -207,7 +231,10 @@ describe('MarqoJobsClient retries', () => {
 
   it('honours Retry-After as an HTTP date', async () => {
     const now = Date.UTC(2026, 2, 2, 9, 0, 0);
-    const api = new MockApi().respond({ status: 429, headers: { 'retry-after': new Date(now + 1000).toUTCString() } }, { status: 200, body: jobBody() });
+    const api = new MockApi().respond(
+      { status: 429, headers: { 'retry-after': new Date(now + 1000).toUTCString() } },
+      { status: 200, body: jobBody() },
+    );
     const { client, retries } = clientFor(api, { now: () => now, deadline: now + 60_000 });
     const started = performance.now();
 
@@ -219,7 +246,10 @@ describe('MarqoJobsClient retries', () => {
   });
 
   it('honours Retry-After on 503', async () => {
-    const api = new MockApi().respond({ status: 503, headers: { 'retry-after': '0' } }, { status: 200, body: jobBody() });
+    const api = new MockApi().respond(
+      { status: 503, headers: { 'retry-after': '0' } },
+      { status: 200, body: jobBody() },
+    );
     const { client, retries } = clientFor(api, { random: () => 1 });
 
     await client.getJob('job-1');
@@ -228,31 +258,42 @@ describe('MarqoJobsClient retries', () => {
   });
 
   it.each([500, 502, 503, 504, 408])('retries status %d then succeeds', async (status) => {
-    const api = new MockApi().respond({ status, body: '<html><body>Bad Gateway</body></html>' }, { status: 200, body: jobBody() });
+    const api = new MockApi().respond(
+      { status, body: '<html><body>Bad Gateway</body></html>' },
+      { status: 200, body: jobBody() },
+    );
     const { client, retries } = clientFor(api);
 
     const job = await client.getJob('job-1');
 
     expect(job.jobId).toBe('job-1');
     expect(api.requests).toHaveLength(2);
-    expect(retries).toEqual([`Retrying GET /indexes/catalog/jobs/job-1 in 0.0 s (attempt 2 of 8): status ${status} (an HTML page)`]);
+    expect(retries).toEqual([
+      `Retrying GET /indexes/catalog/jobs/job-1 in 0.0 s (attempt 2 of 8): status ${status} (an HTML page)`,
+    ]);
   });
 
   it('retries a network error', async () => {
     const api = new MockApi((pool) => {
-      pool.intercept({ path: '/api/v1/indexes/catalog/jobs/job-1', method: 'GET' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      pool
+        .intercept({ path: '/api/v1/indexes/catalog/jobs/job-1', method: 'GET' })
+        .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     });
     api.respond({ status: 200, body: jobBody() });
     const { client, retries } = clientFor(api);
 
     await client.getJob('job-1');
 
-    expect(retries).toEqual(['Retrying GET /indexes/catalog/jobs/job-1 in 0.0 s (attempt 2 of 8): network error ECONNRESET']);
+    expect(retries).toEqual([
+      'Retrying GET /indexes/catalog/jobs/job-1 in 0.0 s (attempt 2 of 8): network error ECONNRESET',
+    ]);
     expect(api.requests).toHaveLength(1);
   });
 
   it('gives up after the last attempt', async () => {
-    const api = new MockApi().respond(...Array.from({ length: MAX_ATTEMPTS }, () => ({ status: 500, body: { detail: 'boom' } })));
+    const api = new MockApi().respond(
+      ...Array.from({ length: MAX_ATTEMPTS }, () => ({ status: 500, body: { detail: 'boom' } })),
+    );
     const { client, retries } = clientFor(api);
 
     const error = await apiError(client.getJob('job-1'));
@@ -269,7 +310,10 @@ describe('MarqoJobsClient retries', () => {
     [401, 'unauthorized', 'Check that api-key is a valid Marqo API key with access to index "catalog"'],
     [403, 'unauthorized', 'Check that api-key is a valid Marqo API key'],
   ] as const)('does not retry status %d', async (status, kind, hint) => {
-    const api = new MockApi().respond({ status, body: { message: 'timeFrom is invalid' } }, { status: 200, body: jobBody() });
+    const api = new MockApi().respond(
+      { status, body: { message: 'timeFrom is invalid' } },
+      { status: 200, body: jobBody() },
+    );
     const { client, retries } = clientFor(api);
 
     const error = await apiError(client.getJob('job-1'));
@@ -315,14 +359,18 @@ describe('MarqoJobsClient invalid responses', () => {
     const error = await apiError(client.getJob('job-1'));
 
     expect(error.kind).toBe('invalid-response');
-    expect(error.message).toBe('the API sent 3 responses in a row that are not the documented JSON; the last one: status 200 with a body that is not JSON (10 bytes)');
+    expect(error.message).toBe(
+      'the API sent 3 responses in a row that are not the documented JSON; the last one: status 200 with a body that is not JSON (10 bytes)',
+    );
     expect(api.requests).toHaveLength(3);
     expect(retries[0]).toContain('status 200 with a body that is not JSON (8 bytes)');
     expect(retries[1]).toContain('status 200 with a body that is not JSON (an HTML page)');
   });
 
   it('names the field of a wrongly typed body', async () => {
-    const api = new MockApi().respond(...Array.from({ length: 3 }, () => ({ status: 200, body: jobBody('job-1', { failedItems: 'two' }) })));
+    const api = new MockApi().respond(
+      ...Array.from({ length: 3 }, () => ({ status: 200, body: jobBody('job-1', { failedItems: 'two' }) })),
+    );
     const { client } = clientFor(api);
 
     const error = await apiError(client.getJob('job-1'));
@@ -333,7 +381,12 @@ describe('MarqoJobsClient invalid responses', () => {
   });
 
   it('names the field of a bad list', async () => {
-    const api = new MockApi().respond(...Array.from({ length: 3 }, () => ({ status: 200, body: listBody([jobBody('a'), jobBody('b', { jobStatus: 7 })]) })));
+    const api = new MockApi().respond(
+      ...Array.from({ length: 3 }, () => ({
+        status: 200,
+        body: listBody([jobBody('a'), jobBody('b', { jobStatus: 7 })]),
+      })),
+    );
     const { client } = clientFor(api);
 
     const error = await apiError(client.listJobs({ limit: 10 }));
@@ -368,7 +421,9 @@ describe('MarqoJobsClient invalid responses', () => {
   it('rejects a body declared over the limit', async () => {
     const run = await runTooLargeScript();
 
-    expect(run.stdout).toContain('too-large: the response body of 314572800 bytes is over the limit of 268435456 bytes (256 MiB)');
+    expect(run.stdout).toContain(
+      'too-large: the response body of 314572800 bytes is over the limit of 268435456 bytes (256 MiB)',
+    );
     expect(run.stdout).not.toContain(API_KEY);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -378,14 +433,19 @@ describe('MarqoJobsClient invalid responses', () => {
 
 describe('MarqoJobsClient redirects', () => {
   it('does not follow a redirect to another origin', async () => {
-    const api = new MockApi().respond({ status: 302, headers: { location: `${OTHER_ORIGIN}/api/v1/indexes/catalog/jobs/job-1` } });
+    const api = new MockApi().respond({
+      status: 302,
+      headers: { location: `${OTHER_ORIGIN}/api/v1/indexes/catalog/jobs/job-1` },
+    });
     const { client } = clientFor(api);
 
     const error = await apiError(client.getJob('job-1'));
 
     expect(error.kind).toBe('redirect');
     expect(error.status).toBe(302);
-    expect(error.message).toContain(`redirects to another origin (${OTHER_ORIGIN}). It was not followed, so the API key is not sent there.`);
+    expect(error.message).toContain(
+      `redirects to another origin (${OTHER_ORIGIN}). It was not followed, so the API key is not sent there.`,
+    );
     expect(api.requestsTo(OTHER_ORIGIN)).toEqual([]);
     expect(api.requests.every((request) => request.origin === ORIGIN)).toBe(true);
   });
@@ -405,13 +465,19 @@ describe('MarqoJobsClient redirects', () => {
   });
 
   it('follows a same-origin redirect', async () => {
-    const api = new MockApi().respond({ status: 301, headers: { location: '/api/v2/indexes/catalog/jobs/job-1?moved=1' } }, { status: 200, body: jobBody() });
+    const api = new MockApi().respond(
+      { status: 301, headers: { location: '/api/v2/indexes/catalog/jobs/job-1?moved=1' } },
+      { status: 200, body: jobBody() },
+    );
     const { client } = clientFor(api);
 
     const job = await client.getJob('job-1');
 
     expect(job.jobId).toBe('job-1');
-    expect(api.requests.map((request) => request.path)).toEqual(['/api/v1/indexes/catalog/jobs/job-1', '/api/v2/indexes/catalog/jobs/job-1?moved=1']);
+    expect(api.requests.map((request) => request.path)).toEqual([
+      '/api/v1/indexes/catalog/jobs/job-1',
+      '/api/v2/indexes/catalog/jobs/job-1?moved=1',
+    ]);
     expect(api.requests[1]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
   });
 
@@ -437,7 +503,10 @@ describe('MarqoJobsClient redirects', () => {
 
 describe('MarqoJobsClient deadline', () => {
   it('fails at once when Retry-After passes the deadline', async () => {
-    const api = new MockApi().respond({ status: 429, headers: { 'retry-after': '60' } }, { status: 200, body: jobBody() });
+    const api = new MockApi().respond(
+      { status: 429, headers: { 'retry-after': '60' } },
+      { status: 200, body: jobBody() },
+    );
     const { client, retries } = clientFor(api, { deadline: Date.now() + 5000 });
     const started = performance.now();
 
@@ -483,7 +552,10 @@ describe('MarqoJobsClient deadline', () => {
 
   it('stops a pause when cancelled', async () => {
     const controller = new AbortController();
-    const api = new MockApi().respond({ status: 429, headers: { 'retry-after': '30' } }, { status: 200, body: jobBody() });
+    const api = new MockApi().respond(
+      { status: 429, headers: { 'retry-after': '30' } },
+      { status: 200, body: jobBody() },
+    );
     const { client } = clientFor(api, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
 
@@ -495,7 +567,7 @@ describe('MarqoJobsClient deadline', () => {
 });
 
 describe('MarqoJobsClient secrecy', () => {
-  const FAILURES: Array<[string, Scripted[]]> = [
+  const FAILURES: [string, Scripted[]][] = [
     ['status 400', [{ status: 400, body: { message: 'bad request' } }]],
     ['status 401', [{ status: 401 }]],
     ['status 403', [{ status: 403, body: 'Forbidden' }]],
@@ -530,7 +602,10 @@ describe('MarqoJobsClient secrecy', () => {
   });
 
   it('keeps an echoed API key out of retry lines', async () => {
-    const api = new MockApi().respond({ status: 500, body: `upstream rejected Bearer ${API_KEY}` }, { status: 200, body: jobBody() });
+    const api = new MockApi().respond(
+      { status: 500, body: `upstream rejected Bearer ${API_KEY}` },
+      { status: 200, body: jobBody() },
+    );
     const { client, retries } = clientFor(api);
 
     await client.getJob('job-1');
@@ -562,7 +637,9 @@ describe('parseRetryAfter', () => {
 
 describe('backoffMs', () => {
   it('doubles up to 30 s with full jitter', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((attempt) => backoffMs(attempt, () => 1))).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((attempt) => backoffMs(attempt, () => 1))).toEqual([
+      1000, 2000, 4000, 8000, 16_000, 30_000, 30_000,
+    ]);
     expect(backoffMs(5, () => 0)).toBe(0);
     expect(backoffMs(3, () => 0.5)).toBe(2000);
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isTerminal, JOB_STATUSES, normalizeStatus, parseJob, parseJobList, ResponseFormatError } from '../../src/marqo/job.ts';
+import {
+  isTerminal,
+  JOB_STATUSES,
+  normalizeStatus,
+  parseJob,
+  parseJobList,
+  ResponseFormatError,
+} from '../../src/marqo/job.ts';
 import { CREATED_AT, CREATED_AT_MICROS } from './fixtures.ts';
 
 /** Builds a job object as the API writes it, with every documented field. */
@@ -59,9 +66,12 @@ describe('normalizeStatus', () => {
     expect(normalizeStatus(text)).toBe(status);
   });
 
-  it.each(['', 'DONE', 'ARCHIVED', 'active', 'SUCCESS', 'COMPLETED!', 'constructor', '__proto__', 'toString'])('gives null for %j', (text) => {
-    expect(normalizeStatus(text)).toBeNull();
-  });
+  it.each(['', 'DONE', 'ARCHIVED', 'active', 'SUCCESS', 'COMPLETED!', 'constructor', '__proto__', 'toString'])(
+    'gives null for %j',
+    (text) => {
+      expect(normalizeStatus(text)).toBeNull();
+    },
+  );
 });
 
 describe('isTerminal', () => {
@@ -99,7 +109,14 @@ describe('parseJob fields', () => {
   });
 
   it('fills optional fields when missing', () => {
-    const job = parseJob({ jobId: 'j', jobStatus: 'PENDING', createdAt: CREATED_AT, totalItems: 5, processedItems: 0, failedItems: 0 });
+    const job = parseJob({
+      jobId: 'j',
+      jobStatus: 'PENDING',
+      createdAt: CREATED_AT,
+      totalItems: 5,
+      processedItems: 0,
+      failedItems: 0,
+    });
 
     expect(job.jobType).toBe('');
     expect(job.skippedItems).toBe(0);
@@ -221,17 +238,41 @@ describe('parseJob statuses', () => {
 describe('parseJob ID lists', () => {
   it('keeps a list of strings as the same array', () => {
     const ids = Array.from({ length: 100_000 }, (_, index) => `doc-${index}`);
-    const job = parseJob(apiJob({ failedItemsDetails: { invalid_field: ids }, skippedItemsDetails: { unchanged: ids } }));
+    const job = parseJob(
+      apiJob({ failedItemsDetails: { invalid_field: ids }, skippedItemsDetails: { unchanged: ids } }),
+    );
 
     expect(job.failedItemsDetails.invalid_field).toBe(ids);
     expect(job.skippedItemsDetails.unchanged).toBe(ids);
   });
 
   it('turns other entries into strings', () => {
-    const entries = [7, true, { _id: 'a' }, { id: 5 }, { documentId: 'b' }, { docId: 'c' }, { productId: 'd' }, null, { other: 1 }, ['x']];
+    const entries = [
+      7,
+      true,
+      { _id: 'a' },
+      { id: 5 },
+      { documentId: 'b' },
+      { docId: 'c' },
+      { productId: 'd' },
+      null,
+      { other: 1 },
+      ['x'],
+    ];
     const job = parseJob(apiJob({ failedItemsDetails: { mixed: entries } }));
 
-    expect(job.failedItemsDetails.mixed).toEqual(['7', 'true', 'a', '5', 'b', 'c', 'd', 'null', '{"other":1}', '["x"]']);
+    expect(job.failedItemsDetails.mixed).toEqual([
+      '7',
+      'true',
+      'a',
+      '5',
+      'b',
+      'c',
+      'd',
+      'null',
+      '{"other":1}',
+      '["x"]',
+    ]);
   });
 
   it('keeps hostile IDs as they are', () => {
@@ -246,7 +287,7 @@ describe('parseJob ID lists', () => {
     const job = parseJob(apiJob({ failedItemsDetails: raw }));
 
     expect(Object.keys(job.failedItemsDetails)).toEqual(['__proto__']);
-    expect(job.failedItemsDetails['__proto__']).toEqual(['doc-1']);
+    expect(job.failedItemsDetails.__proto__).toEqual(['doc-1']);
   });
 
   it('reads null details as empty', () => {
@@ -336,7 +377,9 @@ describe('parseJobList', () => {
     const error = formatError(() => parseJobList({ jobs: [apiJob(), apiJob({ failedItems: 'two' })], total: 2 }));
 
     expect(error.field).toBe('jobs[1].failedItems');
-    expect(error.message).toContain('field jobs[1].failedItems should be a whole number of 0 or more, got the string "two"');
+    expect(error.message).toContain(
+      'field jobs[1].failedItems should be a whole number of 0 or more, got the string "two"',
+    );
   });
 
   it('names a job that is not an object', () => {
@@ -346,7 +389,9 @@ describe('parseJobList', () => {
   });
 
   it('names a nested details key inside the list', () => {
-    const error = formatError(() => parseJobList({ jobs: [apiJob({ skippedItemsDetails: { unchanged: 3 } })], total: 1 }));
+    const error = formatError(() =>
+      parseJobList({ jobs: [apiJob({ skippedItemsDetails: { unchanged: 3 } })], total: 1 }),
+    );
 
     expect(error.field).toBe('jobs[0].skippedItemsDetails.unchanged');
   });

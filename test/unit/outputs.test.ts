@@ -2,7 +2,15 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildOutputs, emptyOutputs, failedItemIds, OUTPUT_FAILED_IDS_LIMIT, OUTPUT_NAMES, publicSettings, writeReport } from '../../src/report/outputs.ts';
+import {
+  buildOutputs,
+  emptyOutputs,
+  failedItemIds,
+  OUTPUT_FAILED_IDS_LIMIT,
+  OUTPUT_NAMES,
+  publicSettings,
+  writeReport,
+} from '../../src/report/outputs.ts';
 import { judge } from '../../src/verdict.ts';
 import type { WatchResult } from '../../src/watch.ts';
 import { makeJob, makeSettings, makeWatch, makeWindow, unreadable, watched } from './fixtures.ts';
@@ -39,7 +47,14 @@ function sampleWatch(): WatchResult {
           raw: { jobId: 'job-b', jobStatus: 'COMPLETED', failedItems: 300 },
         }),
       ),
-      watched(makeJob({ jobId: 'job-c', jobStatus: null, rawStatus: 'ARCHIVED', raw: { jobId: 'job-c', jobStatus: 'ARCHIVED' } })),
+      watched(
+        makeJob({
+          jobId: 'job-c',
+          jobStatus: null,
+          rawStatus: 'ARCHIVED',
+          raw: { jobId: 'job-c', jobStatus: 'ARCHIVED' },
+        }),
+      ),
       unreadable('job-d', 'status 500 (an HTML page)'),
     ],
     { window: makeWindow({ total: 4 }) },
@@ -127,7 +142,10 @@ describe('writeReport', () => {
   // The report is untyped JSON that the tests index into freely.
   type Json = any;
 
-  async function writeAndRead(watch: WatchResult, apiKey = 'report-secret-key-42'): Promise<{ text: string; report: Json; path: string }> {
+  async function writeAndRead(
+    watch: WatchResult,
+    apiKey = 'report-secret-key-42',
+  ): Promise<{ text: string; report: Json; path: string }> {
     const path = join(directory, 'report.json');
     const settings = makeSettings({ apiKey, githubToken: 'ghs_report_token', failOnStatus: ['FAILED'] });
     await writeReport(path, settings, watch, judge(watch, settings), GENERATED_AT);
@@ -166,8 +184,18 @@ describe('writeReport', () => {
     const { report } = await writeAndRead(sampleWatch());
 
     expect(report.jobs).toEqual([
-      { jobId: 'job-a', phase: 'terminal', error: null, job: { jobId: 'job-a', jobStatus: 'FAILED', platformData: { source: 'bulk' }, failedItems: 1200 } },
-      { jobId: 'job-b', phase: 'terminal', error: null, job: { jobId: 'job-b', jobStatus: 'COMPLETED', failedItems: 300 } },
+      {
+        jobId: 'job-a',
+        phase: 'terminal',
+        error: null,
+        job: { jobId: 'job-a', jobStatus: 'FAILED', platformData: { source: 'bulk' }, failedItems: 1200 },
+      },
+      {
+        jobId: 'job-b',
+        phase: 'terminal',
+        error: null,
+        job: { jobId: 'job-b', jobStatus: 'COMPLETED', failedItems: 300 },
+      },
       { jobId: 'job-c', phase: 'unknown-status', error: null, job: { jobId: 'job-c', jobStatus: 'ARCHIVED' } },
       { jobId: 'job-d', phase: 'unreadable', error: 'status 500 (an HTML page)', job: null },
     ]);
@@ -185,7 +213,13 @@ describe('writeReport', () => {
 
   it('writes lists longer than one chunk', async () => {
     const ids = idsOf('doc', 25_001);
-    const job = makeJob({ jobStatus: 'FAILED', totalItems: 25_001, processedItems: 0, failedItems: 25_001, failedItemsDetails: { bad: ids, empty: [] } });
+    const job = makeJob({
+      jobStatus: 'FAILED',
+      totalItems: 25_001,
+      processedItems: 0,
+      failedItems: 25_001,
+      failedItemsDetails: { bad: ids, empty: [] },
+    });
     const { report } = await writeAndRead(makeWatch([watched(job)]));
 
     expect(report.failedItems[0].documentIds).toEqual(ids);
@@ -194,7 +228,12 @@ describe('writeReport', () => {
 
   it('keeps hostile IDs exact', async () => {
     const ids = ['"quote"', 'back\\slash', 'line\nbreak', '\u2028', '</script>', '💥', '\u0000'];
-    const job = makeJob({ jobId: 'a"b\nc', failedItems: 7, processedItems: 93, failedItemsDetails: { '"type"\n': ids } });
+    const job = makeJob({
+      jobId: 'a"b\nc',
+      failedItems: 7,
+      processedItems: 93,
+      failedItemsDetails: { '"type"\n': ids },
+    });
     const { report } = await writeAndRead(makeWatch([watched(job)]));
 
     expect(report.failedItems).toEqual([{ jobId: 'a"b\nc', errorType: '"type"\n', documentIds: ids }]);
@@ -231,7 +270,13 @@ describe('writeReport', () => {
 
   it('writes a million failed IDs', async () => {
     const ids = idsOf('catalog-document', 1_000_000);
-    const job = makeJob({ jobStatus: 'FAILED', totalItems: 1_000_000, processedItems: 0, failedItems: 1_000_000, failedItemsDetails: { bad: ids } });
+    const job = makeJob({
+      jobStatus: 'FAILED',
+      totalItems: 1_000_000,
+      processedItems: 0,
+      failedItems: 1_000_000,
+      failedItemsDetails: { bad: ids },
+    });
     const { report } = await writeAndRead(makeWatch([watched(job)]));
 
     expect(report.failedItems[0].documentIds).toHaveLength(1_000_000);

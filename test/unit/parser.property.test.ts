@@ -57,7 +57,9 @@ const apiJob = fc.record({
   errorSummary: counts,
   skippedItemsDetails: idLists,
   skippedSummary: counts,
-  conflictDetails: fc.dictionary(fc.string(), fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 3 }), { maxKeys: 3 }),
+  conflictDetails: fc.dictionary(fc.string(), fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 3 }), {
+    maxKeys: 3,
+  }),
   conflictSummary: counts,
   createdAt: timestamp,
   startedAt: fc.option(timestamp),
@@ -67,9 +69,27 @@ const apiJob = fc.record({
 });
 
 const JOB_FIELDS = [
-  'jobId', 'jobType', 'jobStatus', 'platformData', 'totalItems', 'processedItems', 'failedItems', 'skippedItems',
-  'conflictItems', 'errorMessage', 'failedItemsDetails', 'errorSummary', 'skippedItemsDetails', 'skippedSummary',
-  'conflictDetails', 'conflictSummary', 'createdAt', 'startedAt', 'completedAt', 'progressPercentage', 'estimatedTimeMinutes',
+  'jobId',
+  'jobType',
+  'jobStatus',
+  'platformData',
+  'totalItems',
+  'processedItems',
+  'failedItems',
+  'skippedItems',
+  'conflictItems',
+  'errorMessage',
+  'failedItemsDetails',
+  'errorSummary',
+  'skippedItemsDetails',
+  'skippedSummary',
+  'conflictDetails',
+  'conflictSummary',
+  'createdAt',
+  'startedAt',
+  'completedAt',
+  'progressPercentage',
+  'estimatedTimeMinutes',
 ] as const;
 
 /** A replacement for a field: deleted, or a value of any JSON type. */
@@ -136,7 +156,16 @@ describe('parseJob properties', () => {
   });
 });
 
-const LIST_FIELDS = ['jobs', 'total', 'totalDocs', 'hasActiveJob', 'jobsByStatus', 'docsByStatus', 'timeFrom', 'timeTo'] as const;
+const LIST_FIELDS = [
+  'jobs',
+  'total',
+  'totalDocs',
+  'hasActiveJob',
+  'jobsByStatus',
+  'docsByStatus',
+  'timeFrom',
+  'timeTo',
+] as const;
 
 const apiList = fc.record({
   jobs: fc.array(mutatedJob, { maxLength: 4 }),
@@ -189,7 +218,28 @@ describe('parseJobList properties', () => {
 describe('escapeMarkdown properties', () => {
   const texts = fc.oneof(
     fc.string({ unit: 'binary' }),
-    fc.array(fc.constantFrom('<', '>', '|', '`', '@', 'octocat', '\n', '\r', '\u2028', '&', '#', '</details>', '::error::', '\\', ' '), { maxLength: 20 }).map((parts) => parts.join('')),
+    fc
+      .array(
+        fc.constantFrom(
+          '<',
+          '>',
+          '|',
+          '`',
+          '@',
+          'octocat',
+          '\n',
+          '\r',
+          '\u2028',
+          '&',
+          '#',
+          '</details>',
+          '::error::',
+          '\\',
+          ' ',
+        ),
+        { maxLength: 20 },
+      )
+      .map((parts) => parts.join('')),
   );
 
   it('leaves no markup characters', () => {
@@ -248,7 +298,10 @@ const VALID_INPUTS: Record<(typeof INPUT_NAMES)[number], string[]> = {
 };
 
 const rawInputs: fc.Arbitrary<RawInputs> = fc.record(
-  Object.fromEntries(INPUT_NAMES.map((name) => [name, inputValue(VALID_INPUTS[name])])) as Record<keyof RawInputs, fc.Arbitrary<string>>,
+  Object.fromEntries(INPUT_NAMES.map((name) => [name, inputValue(VALID_INPUTS[name])])) as Record<
+    keyof RawInputs,
+    fc.Arbitrary<string>
+  >,
 );
 
 describe('parseSettings properties', () => {

@@ -27,7 +27,9 @@ async function manifest(): Promise<{ text: string; parsed: Manifest }> {
 
 async function sourceFiles(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true, recursive: true });
-  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.ts')).map((entry) => join(entry.parentPath, entry.name));
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 describe('action.yml', () => {
@@ -60,7 +62,8 @@ describe('action.yml', () => {
     // Inputs read anywhere else would escape the declared-input check above.
     const names = new Set<string>();
     for (const file of await sourceFiles(join(ROOT, 'src'))) {
-      for (const match of (await readFile(file, 'utf8')).matchAll(/getInput\(\s*'([^']+)'/g)) names.add(match[1] as string);
+      for (const match of (await readFile(file, 'utf8')).matchAll(/getInput\(\s*'([^']+)'/g))
+        names.add(match[1] as string);
     }
     for (const name of names) expect(INPUT_NAMES as readonly string[]).toContain(name);
   });
@@ -105,7 +108,11 @@ describe('workflows', () => {
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
       const problems = lint(await readFile(join(directory, file), 'utf8'), `.github/workflows/${file}`);
-      expect(problems.map((problem) => `${problem.file}:${problem.line}:${problem.column} ${problem.message} [${problem.kind}]`)).toEqual([]);
+      expect(
+        problems.map(
+          (problem) => `${problem.file}:${problem.line}:${problem.column} ${problem.message} [${problem.kind}]`,
+        ),
+      ).toEqual([]);
     }
   });
 

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FIRST_PAUSE_MS, nextPauseMs, ProgressTracker, type ActiveJobProgress, type PauseInput } from '../../src/schedule.ts';
+import {
+  FIRST_PAUSE_MS,
+  nextPauseMs,
+  ProgressTracker,
+  type ActiveJobProgress,
+  type PauseInput,
+} from '../../src/schedule.ts';
 
 const NOW = 1_772_442_904_000;
 
@@ -9,7 +15,14 @@ function active(overrides: Partial<ActiveJobProgress> = {}): ActiveJobProgress {
 }
 
 function pause(overrides: Partial<PauseInput>): number {
-  return nextPauseMs({ pollIntervalMs: 5000, pollCount: 1, overdueStreak: 0, now: NOW, active: [active()], ...overrides });
+  return nextPauseMs({
+    pollIntervalMs: 5000,
+    pollCount: 1,
+    overdueStreak: 0,
+    now: NOW,
+    active: [active()],
+    ...overrides,
+  });
 }
 
 describe('nextPauseMs warm-up', () => {
@@ -79,7 +92,9 @@ describe('nextPauseMs overdue backoff', () => {
   });
 
   it('doubles with each overdue poll', () => {
-    const pauses = [1, 2, 3, 4].map((overdueStreak) => pause({ overdueStreak, active: [active({ etaAt: NOW - 5000 })] }));
+    const pauses = [1, 2, 3, 4].map((overdueStreak) =>
+      pause({ overdueStreak, active: [active({ etaAt: NOW - 5000 })] }),
+    );
 
     expect(pauses).toEqual([1000, 2000, 4000, 5000]);
   });
@@ -178,6 +193,8 @@ describe('ProgressTracker', () => {
     tracker.record(NOW - 4000, 60);
     tracker.record(NOW, 80);
 
-    expect(pause({ pollIntervalMs: 10_000, active: [active({ etaAt: tracker.eta(), progressPercentage: 80 })] })).toBe(4250);
+    expect(pause({ pollIntervalMs: 10_000, active: [active({ etaAt: tracker.eta(), progressPercentage: 80 })] })).toBe(
+      4250,
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, parseBaseUrl, parseJobIds, parseSettings, type InputName, type RawInputs } from '../../src/settings.ts';
+import {
+  InputError,
+  parseBaseUrl,
+  parseJobIds,
+  parseSettings,
+  type InputName,
+  type RawInputs,
+} from '../../src/settings.ts';
 import { formatTimestamp } from '../../src/time.ts';
 
 const NOW_MS = Date.UTC(2026, 2, 2, 12, 0, 0);
@@ -58,64 +65,406 @@ interface BadInput {
 }
 
 const BAD_INPUTS: BadInput[] = [
-  { case: 'empty api-key', overrides: { 'api-key': '  ' }, input: 'api-key', shown: 'is empty', expected: 'Pass the Marqo API key' },
-  { case: 'api-key with a line break', overrides: { 'api-key': 'abc\ndef' }, input: 'api-key', shown: null, expected: 'Check the secret for a stray line break' },
-  { case: 'empty index-name', overrides: { 'index-name': '' }, input: 'index-name', shown: 'is empty', expected: 'Give the name of the Marqo Ecommerce index' },
-  { case: 'index-name with a control character', overrides: { 'index-name': 'cat\u0007alog' }, input: 'index-name', shown: '"cat\\u0007alog"', expected: 'contains a control character' },
-  { case: 'unknown timeout unit', overrides: { timeout: '10 minutes' }, input: 'timeout', shown: '"10 minutes"', expected: 'Use a number with a unit: ms, s, m, h or d' },
-  { case: 'bare number timeout', overrides: { timeout: '600' }, input: 'timeout', shown: '"600"', expected: 'Add a unit, for example 600s or 600m' },
-  { case: 'negative timeout', overrides: { timeout: '-5m' }, input: 'timeout', shown: '"-5m"', expected: 'Use a number with a unit' },
-  { case: 'zero timeout', overrides: { timeout: '0s' }, input: 'timeout', shown: '"0s"', expected: 'must be longer than zero' },
-  { case: 'bare number poll-interval', overrides: { 'poll-interval': '5' }, input: 'poll-interval', shown: '"5"', expected: 'Add a unit, for example 5s or 5m' },
-  { case: 'poll-interval of 500ms', overrides: { 'poll-interval': '500ms' }, input: 'poll-interval', shown: '"500ms"', expected: 'Use 1s or more' },
-  { case: 'poll-interval of 0.5s', overrides: { 'poll-interval': '0.5s' }, input: 'poll-interval', shown: '"0.5s"', expected: 'shorter than 1s' },
-  { case: 'zero poll-interval', overrides: { 'poll-interval': '0ms' }, input: 'poll-interval', shown: '"0ms"', expected: 'must be longer than zero' },
-  { case: 'negative max-failed-items', overrides: { 'max-failed-items': '-1' }, input: 'max-failed-items', shown: '"-1"', expected: 'is negative. Use a count of 0 or more (12) or a percentage (2%)' },
-  { case: 'non-numeric max-failed-items', overrides: { 'max-failed-items': 'none' }, input: 'max-failed-items', shown: '"none"', expected: 'is not a whole number or a percentage' },
-  { case: 'fractional max-failed-items', overrides: { 'max-failed-items': '1.5' }, input: 'max-failed-items', shown: '"1.5"', expected: 'Use a count of 0 or more' },
-  { case: 'max-failed-items over 100%', overrides: { 'max-failed-items': '101%' }, input: 'max-failed-items', shown: '"101%"', expected: 'Use a percentage from 0% to 100%' },
-  { case: 'negative percentage', overrides: { 'max-failed-items': '-2%' }, input: 'max-failed-items', shown: '"-2%"', expected: 'is negative' },
-  { case: 'empty max-failed-items', overrides: { 'max-failed-items': ' ' }, input: 'max-failed-items', shown: 'is empty', expected: 'Use a count such as 0 or 12, or a percentage such as 2%' },
-  { case: 'negative max-conflict-items', overrides: { 'max-conflict-items': '-3' }, input: 'max-conflict-items', shown: '"-3"', expected: 'is negative' },
-  { case: 'max-conflict-items over 100%', overrides: { 'max-conflict-items': '100.5%' }, input: 'max-conflict-items', shown: '"100.5%"', expected: 'is over 100%' },
-  { case: 'empty max-conflict-items', overrides: { 'max-conflict-items': '' }, input: 'max-conflict-items', shown: 'is empty', expected: 'Use a count' },
-  { case: 'non-numeric max-skipped-items', overrides: { 'max-skipped-items': 'ten' }, input: 'max-skipped-items', shown: '"ten"', expected: 'is not a whole number or a percentage' },
-  { case: 'max-skipped-items over 100%', overrides: { 'max-skipped-items': '250%' }, input: 'max-skipped-items', shown: '"250%"', expected: 'Use a percentage from 0% to 100%' },
-  { case: 'job-id with time-from', overrides: { 'job-id': 'job-1', 'time-from': '2h' }, input: 'job-id', shown: 'time-from', expected: 'not both' },
-  { case: 'job-id with time-to', overrides: { 'job-id': 'job-1', 'time-to': '1h' }, input: 'job-id', shown: 'cannot be combined with time-to', expected: 'not both' },
-  { case: 'job-id with status', overrides: { 'job-id': 'job-1', status: 'FAILED' }, input: 'job-id', shown: 'cannot be combined with status', expected: 'not both' },
-  { case: 'job-id with the whole window', overrides: { 'job-id': 'job-1', 'time-from': '2h', 'time-to': '1h', status: 'FAILED' }, input: 'job-id', shown: 'cannot be combined with time-from, time-to, status', expected: 'Give job IDs to watch those jobs, or a window' },
-  { case: 'job-id of broken JSON', overrides: { 'job-id': '{"jobId": ' }, input: 'job-id', shown: 'looks like JSON but does not parse', expected: 'Give IDs separated by commas, or valid JSON' },
-  { case: 'job-id JSON without jobId', overrides: { 'job-id': '{"id": "abc"}' }, input: 'job-id', shown: 'the object of the JSON has no string field jobId', expected: 'such as {"jobId": "..."}' },
-  { case: 'job-id JSON array with a number', overrides: { 'job-id': '["a", 42]' }, input: 'job-id', shown: 'element 1 of the JSON is 42', expected: 'not a job ID or an object with jobId' },
-  { case: 'job-id of an empty JSON array', overrides: { 'job-id': '[]' }, input: 'job-id', shown: '"[]"', expected: 'contains no job ID' },
-  { case: 'job-id with a control character', overrides: { 'job-id': '["a\\u0000b"]' }, input: 'job-id', shown: '"a\\u0000b"', expected: 'contains a control character' },
-  { case: 'job-id over 256 characters', overrides: { 'job-id': 'x'.repeat(257) }, input: 'job-id', shown: `"${'x'.repeat(80)}…"`, expected: 'is longer than 256 characters' },
-  { case: 'time-from of 31 days', overrides: { 'time-from': '31d' }, input: 'time-from', shown: '"31d"', expected: 'is more than 30 days ago' },
-  { case: 'time-from timestamp 40 days ago', overrides: { 'time-from': '2026-01-21T12:00:00Z' }, input: 'time-from', shown: '"2026-01-21T12:00:00Z"', expected: 'use a later start' },
-  { case: 'time-from in the future', overrides: { 'time-from': '2026-03-02T12:00:01Z' }, input: 'time-from', shown: '"2026-03-02T12:00:01Z"', expected: 'is in the future. Use a start before now' },
-  { case: 'time-from in the future by offset', overrides: { 'time-from': '2026-03-02T12:30:00-01:00' }, input: 'time-from', shown: '"2026-03-02T12:30:00-01:00"', expected: 'is in the future' },
-  { case: 'time-from of junk', overrides: { 'time-from': 'last week' }, input: 'time-from', shown: '"last week"', expected: 'is neither an ISO 8601 timestamp (2026-03-02T09:15:04Z) nor a duration before now' },
-  { case: 'time-from of 31 February', overrides: { 'time-from': '2026-02-31T00:00:00Z' }, input: 'time-from', shown: '"2026-02-31T00:00:00Z"', expected: 'is neither an ISO 8601 timestamp' },
-  { case: 'time-to in the future', overrides: { 'time-to': '2026-03-03T00:00:00Z' }, input: 'time-to', shown: '"2026-03-03T00:00:00Z"', expected: 'leave time-to empty for now' },
-  { case: 'time-to before time-from', overrides: { 'time-from': '2h', 'time-to': '3h' }, input: 'time-to', shown: '"3h" is before time-from "2h"', expected: 'Use an end after the start' },
-  { case: 'time-to before the default start', overrides: { 'time-to': '2d' }, input: 'time-to', shown: '"2d" is before the default start, 24 hours ago', expected: 'Use an end after the start' },
-  { case: 'time-to of junk', overrides: { 'time-to': 'now' }, input: 'time-to', shown: '"now"', expected: 'nor a duration before now (90s, 45m, 2h, 7d)' },
-  { case: 'unknown status', overrides: { status: 'DONE' }, input: 'status', shown: '"DONE"', expected: 'Use one of PENDING, IN_PROGRESS, COMPLETED, FAILED, CONFLICT, CANCELLED' },
-  { case: 'old filter value active', overrides: { status: 'active' }, input: 'status', shown: '"active"', expected: 'is not a job status' },
-  { case: 'unknown fail-on-status entry', overrides: { 'fail-on-status': 'CANCELLED, ABORTED' }, input: 'fail-on-status', shown: '"ABORTED"', expected: 'Use one of PENDING, IN_PROGRESS' },
-  { case: 'non-boolean wait', overrides: { wait: 'yes' }, input: 'wait', shown: '"yes"', expected: 'Use true or false' },
-  { case: 'non-boolean summary', overrides: { summary: 'on' }, input: 'summary', shown: '"on"', expected: 'Use true or false' },
-  { case: 'non-boolean fail-if-no-jobs', overrides: { 'fail-if-no-jobs': '1' }, input: 'fail-if-no-jobs', shown: '"1"', expected: 'Use true or false' },
-  { case: 'non-boolean comment-on-pr', overrides: { 'comment-on-pr': 'always' }, input: 'comment-on-pr', shown: '"always"', expected: 'Use true or false' },
+  {
+    case: 'empty api-key',
+    overrides: { 'api-key': '  ' },
+    input: 'api-key',
+    shown: 'is empty',
+    expected: 'Pass the Marqo API key',
+  },
+  {
+    case: 'api-key with a line break',
+    overrides: { 'api-key': 'abc\ndef' },
+    input: 'api-key',
+    shown: null,
+    expected: 'Check the secret for a stray line break',
+  },
+  {
+    case: 'empty index-name',
+    overrides: { 'index-name': '' },
+    input: 'index-name',
+    shown: 'is empty',
+    expected: 'Give the name of the Marqo Ecommerce index',
+  },
+  {
+    case: 'index-name with a control character',
+    overrides: { 'index-name': 'cat\u0007alog' },
+    input: 'index-name',
+    shown: '"cat\\u0007alog"',
+    expected: 'contains a control character',
+  },
+  {
+    case: 'unknown timeout unit',
+    overrides: { timeout: '10 minutes' },
+    input: 'timeout',
+    shown: '"10 minutes"',
+    expected: 'Use a number with a unit: ms, s, m, h or d',
+  },
+  {
+    case: 'bare number timeout',
+    overrides: { timeout: '600' },
+    input: 'timeout',
+    shown: '"600"',
+    expected: 'Add a unit, for example 600s or 600m',
+  },
+  {
+    case: 'negative timeout',
+    overrides: { timeout: '-5m' },
+    input: 'timeout',
+    shown: '"-5m"',
+    expected: 'Use a number with a unit',
+  },
+  {
+    case: 'zero timeout',
+    overrides: { timeout: '0s' },
+    input: 'timeout',
+    shown: '"0s"',
+    expected: 'must be longer than zero',
+  },
+  {
+    case: 'bare number poll-interval',
+    overrides: { 'poll-interval': '5' },
+    input: 'poll-interval',
+    shown: '"5"',
+    expected: 'Add a unit, for example 5s or 5m',
+  },
+  {
+    case: 'poll-interval of 500ms',
+    overrides: { 'poll-interval': '500ms' },
+    input: 'poll-interval',
+    shown: '"500ms"',
+    expected: 'Use 1s or more',
+  },
+  {
+    case: 'poll-interval of 0.5s',
+    overrides: { 'poll-interval': '0.5s' },
+    input: 'poll-interval',
+    shown: '"0.5s"',
+    expected: 'shorter than 1s',
+  },
+  {
+    case: 'zero poll-interval',
+    overrides: { 'poll-interval': '0ms' },
+    input: 'poll-interval',
+    shown: '"0ms"',
+    expected: 'must be longer than zero',
+  },
+  {
+    case: 'negative max-failed-items',
+    overrides: { 'max-failed-items': '-1' },
+    input: 'max-failed-items',
+    shown: '"-1"',
+    expected: 'is negative. Use a count of 0 or more (12) or a percentage (2%)',
+  },
+  {
+    case: 'non-numeric max-failed-items',
+    overrides: { 'max-failed-items': 'none' },
+    input: 'max-failed-items',
+    shown: '"none"',
+    expected: 'is not a whole number or a percentage',
+  },
+  {
+    case: 'fractional max-failed-items',
+    overrides: { 'max-failed-items': '1.5' },
+    input: 'max-failed-items',
+    shown: '"1.5"',
+    expected: 'Use a count of 0 or more',
+  },
+  {
+    case: 'max-failed-items over 100%',
+    overrides: { 'max-failed-items': '101%' },
+    input: 'max-failed-items',
+    shown: '"101%"',
+    expected: 'Use a percentage from 0% to 100%',
+  },
+  {
+    case: 'negative percentage',
+    overrides: { 'max-failed-items': '-2%' },
+    input: 'max-failed-items',
+    shown: '"-2%"',
+    expected: 'is negative',
+  },
+  {
+    case: 'empty max-failed-items',
+    overrides: { 'max-failed-items': ' ' },
+    input: 'max-failed-items',
+    shown: 'is empty',
+    expected: 'Use a count such as 0 or 12, or a percentage such as 2%',
+  },
+  {
+    case: 'negative max-conflict-items',
+    overrides: { 'max-conflict-items': '-3' },
+    input: 'max-conflict-items',
+    shown: '"-3"',
+    expected: 'is negative',
+  },
+  {
+    case: 'max-conflict-items over 100%',
+    overrides: { 'max-conflict-items': '100.5%' },
+    input: 'max-conflict-items',
+    shown: '"100.5%"',
+    expected: 'is over 100%',
+  },
+  {
+    case: 'empty max-conflict-items',
+    overrides: { 'max-conflict-items': '' },
+    input: 'max-conflict-items',
+    shown: 'is empty',
+    expected: 'Use a count',
+  },
+  {
+    case: 'non-numeric max-skipped-items',
+    overrides: { 'max-skipped-items': 'ten' },
+    input: 'max-skipped-items',
+    shown: '"ten"',
+    expected: 'is not a whole number or a percentage',
+  },
+  {
+    case: 'max-skipped-items over 100%',
+    overrides: { 'max-skipped-items': '250%' },
+    input: 'max-skipped-items',
+    shown: '"250%"',
+    expected: 'Use a percentage from 0% to 100%',
+  },
+  {
+    case: 'job-id with time-from',
+    overrides: { 'job-id': 'job-1', 'time-from': '2h' },
+    input: 'job-id',
+    shown: 'time-from',
+    expected: 'not both',
+  },
+  {
+    case: 'job-id with time-to',
+    overrides: { 'job-id': 'job-1', 'time-to': '1h' },
+    input: 'job-id',
+    shown: 'cannot be combined with time-to',
+    expected: 'not both',
+  },
+  {
+    case: 'job-id with status',
+    overrides: { 'job-id': 'job-1', status: 'FAILED' },
+    input: 'job-id',
+    shown: 'cannot be combined with status',
+    expected: 'not both',
+  },
+  {
+    case: 'job-id with the whole window',
+    overrides: { 'job-id': 'job-1', 'time-from': '2h', 'time-to': '1h', status: 'FAILED' },
+    input: 'job-id',
+    shown: 'cannot be combined with time-from, time-to, status',
+    expected: 'Give job IDs to watch those jobs, or a window',
+  },
+  {
+    case: 'job-id of broken JSON',
+    overrides: { 'job-id': '{"jobId": ' },
+    input: 'job-id',
+    shown: 'looks like JSON but does not parse',
+    expected: 'Give IDs separated by commas, or valid JSON',
+  },
+  {
+    case: 'job-id JSON without jobId',
+    overrides: { 'job-id': '{"id": "abc"}' },
+    input: 'job-id',
+    shown: 'the object of the JSON has no string field jobId',
+    expected: 'such as {"jobId": "..."}',
+  },
+  {
+    case: 'job-id JSON array with a number',
+    overrides: { 'job-id': '["a", 42]' },
+    input: 'job-id',
+    shown: 'element 1 of the JSON is 42',
+    expected: 'not a job ID or an object with jobId',
+  },
+  {
+    case: 'job-id of an empty JSON array',
+    overrides: { 'job-id': '[]' },
+    input: 'job-id',
+    shown: '"[]"',
+    expected: 'contains no job ID',
+  },
+  {
+    case: 'job-id with a control character',
+    overrides: { 'job-id': '["a\\u0000b"]' },
+    input: 'job-id',
+    shown: '"a\\u0000b"',
+    expected: 'contains a control character',
+  },
+  {
+    case: 'job-id over 256 characters',
+    overrides: { 'job-id': 'x'.repeat(257) },
+    input: 'job-id',
+    shown: `"${'x'.repeat(80)}…"`,
+    expected: 'is longer than 256 characters',
+  },
+  {
+    case: 'time-from of 31 days',
+    overrides: { 'time-from': '31d' },
+    input: 'time-from',
+    shown: '"31d"',
+    expected: 'is more than 30 days ago',
+  },
+  {
+    case: 'time-from timestamp 40 days ago',
+    overrides: { 'time-from': '2026-01-21T12:00:00Z' },
+    input: 'time-from',
+    shown: '"2026-01-21T12:00:00Z"',
+    expected: 'use a later start',
+  },
+  {
+    case: 'time-from in the future',
+    overrides: { 'time-from': '2026-03-02T12:00:01Z' },
+    input: 'time-from',
+    shown: '"2026-03-02T12:00:01Z"',
+    expected: 'is in the future. Use a start before now',
+  },
+  {
+    case: 'time-from in the future by offset',
+    overrides: { 'time-from': '2026-03-02T12:30:00-01:00' },
+    input: 'time-from',
+    shown: '"2026-03-02T12:30:00-01:00"',
+    expected: 'is in the future',
+  },
+  {
+    case: 'time-from of junk',
+    overrides: { 'time-from': 'last week' },
+    input: 'time-from',
+    shown: '"last week"',
+    expected: 'is neither an ISO 8601 timestamp (2026-03-02T09:15:04Z) nor a duration before now',
+  },
+  {
+    case: 'time-from of 31 February',
+    overrides: { 'time-from': '2026-02-31T00:00:00Z' },
+    input: 'time-from',
+    shown: '"2026-02-31T00:00:00Z"',
+    expected: 'is neither an ISO 8601 timestamp',
+  },
+  {
+    case: 'time-to in the future',
+    overrides: { 'time-to': '2026-03-03T00:00:00Z' },
+    input: 'time-to',
+    shown: '"2026-03-03T00:00:00Z"',
+    expected: 'leave time-to empty for now',
+  },
+  {
+    case: 'time-to before time-from',
+    overrides: { 'time-from': '2h', 'time-to': '3h' },
+    input: 'time-to',
+    shown: '"3h" is before time-from "2h"',
+    expected: 'Use an end after the start',
+  },
+  {
+    case: 'time-to before the default start',
+    overrides: { 'time-to': '2d' },
+    input: 'time-to',
+    shown: '"2d" is before the default start, 24 hours ago',
+    expected: 'Use an end after the start',
+  },
+  {
+    case: 'time-to of junk',
+    overrides: { 'time-to': 'now' },
+    input: 'time-to',
+    shown: '"now"',
+    expected: 'nor a duration before now (90s, 45m, 2h, 7d)',
+  },
+  {
+    case: 'unknown status',
+    overrides: { status: 'DONE' },
+    input: 'status',
+    shown: '"DONE"',
+    expected: 'Use one of PENDING, IN_PROGRESS, COMPLETED, FAILED, CONFLICT, CANCELLED',
+  },
+  {
+    case: 'old filter value active',
+    overrides: { status: 'active' },
+    input: 'status',
+    shown: '"active"',
+    expected: 'is not a job status',
+  },
+  {
+    case: 'unknown fail-on-status entry',
+    overrides: { 'fail-on-status': 'CANCELLED, ABORTED' },
+    input: 'fail-on-status',
+    shown: '"ABORTED"',
+    expected: 'Use one of PENDING, IN_PROGRESS',
+  },
+  {
+    case: 'non-boolean wait',
+    overrides: { wait: 'yes' },
+    input: 'wait',
+    shown: '"yes"',
+    expected: 'Use true or false',
+  },
+  {
+    case: 'non-boolean summary',
+    overrides: { summary: 'on' },
+    input: 'summary',
+    shown: '"on"',
+    expected: 'Use true or false',
+  },
+  {
+    case: 'non-boolean fail-if-no-jobs',
+    overrides: { 'fail-if-no-jobs': '1' },
+    input: 'fail-if-no-jobs',
+    shown: '"1"',
+    expected: 'Use true or false',
+  },
+  {
+    case: 'non-boolean comment-on-pr',
+    overrides: { 'comment-on-pr': 'always' },
+    input: 'comment-on-pr',
+    shown: '"always"',
+    expected: 'Use true or false',
+  },
   { case: 'empty wait', overrides: { wait: '' }, input: 'wait', shown: '""', expected: 'is not a boolean' },
-  { case: 'http base-url of a remote host', overrides: { 'base-url': 'http://ecom.marqo-ep.ai/api/v1' }, input: 'base-url', shown: '"http://ecom.marqo-ep.ai/api/v1"', expected: 'use https (plain http is allowed for loopback hosts only)' },
-  { case: 'http base-url of a look-alike loopback name', overrides: { 'base-url': 'http://127.0.0.1.example.com/api' }, input: 'base-url', shown: '"http://127.0.0.1.example.com/api"', expected: 'use https' },
-  { case: 'http base-url of localhost as a subdomain', overrides: { 'base-url': 'http://localhost.example.com' }, input: 'base-url', shown: '"http://localhost.example.com"', expected: 'use https' },
-  { case: 'ftp base-url', overrides: { 'base-url': 'ftp://ecom.marqo-ep.ai/api' }, input: 'base-url', shown: '"ftp://ecom.marqo-ep.ai/api" uses ftp', expected: 'Use an https URL' },
-  { case: 'base-url that is not a URL', overrides: { 'base-url': 'ecom.marqo-ep.ai/api/v1' }, input: 'base-url', shown: '"ecom.marqo-ep.ai/api/v1" is not a URL', expected: 'such as https://ecom.marqo-ep.ai/api/v1' },
-  { case: 'base-url with a query', overrides: { 'base-url': 'https://ecom.marqo-ep.ai/api/v1?region=eu' }, input: 'base-url', shown: '"https://ecom.marqo-ep.ai/api/v1?region=eu"', expected: 'Give the base URL only' },
-  { case: 'base-url with a fragment', overrides: { 'base-url': 'https://ecom.marqo-ep.ai/api/v1#top' }, input: 'base-url', shown: '"https://ecom.marqo-ep.ai/api/v1#top"', expected: 'has a query or fragment' },
+  {
+    case: 'http base-url of a remote host',
+    overrides: { 'base-url': 'http://ecom.marqo-ep.ai/api/v1' },
+    input: 'base-url',
+    shown: '"http://ecom.marqo-ep.ai/api/v1"',
+    expected: 'use https (plain http is allowed for loopback hosts only)',
+  },
+  {
+    case: 'http base-url of a look-alike loopback name',
+    overrides: { 'base-url': 'http://127.0.0.1.example.com/api' },
+    input: 'base-url',
+    shown: '"http://127.0.0.1.example.com/api"',
+    expected: 'use https',
+  },
+  {
+    case: 'http base-url of localhost as a subdomain',
+    overrides: { 'base-url': 'http://localhost.example.com' },
+    input: 'base-url',
+    shown: '"http://localhost.example.com"',
+    expected: 'use https',
+  },
+  {
+    case: 'ftp base-url',
+    overrides: { 'base-url': 'ftp://ecom.marqo-ep.ai/api' },
+    input: 'base-url',
+    shown: '"ftp://ecom.marqo-ep.ai/api" uses ftp',
+    expected: 'Use an https URL',
+  },
+  {
+    case: 'base-url that is not a URL',
+    overrides: { 'base-url': 'ecom.marqo-ep.ai/api/v1' },
+    input: 'base-url',
+    shown: '"ecom.marqo-ep.ai/api/v1" is not a URL',
+    expected: 'such as https://ecom.marqo-ep.ai/api/v1',
+  },
+  {
+    case: 'base-url with a query',
+    overrides: { 'base-url': 'https://ecom.marqo-ep.ai/api/v1?region=eu' },
+    input: 'base-url',
+    shown: '"https://ecom.marqo-ep.ai/api/v1?region=eu"',
+    expected: 'Give the base URL only',
+  },
+  {
+    case: 'base-url with a fragment',
+    overrides: { 'base-url': 'https://ecom.marqo-ep.ai/api/v1#top' },
+    input: 'base-url',
+    shown: '"https://ecom.marqo-ep.ai/api/v1#top"',
+    expected: 'has a query or fragment',
+  },
 ];
 
 describe('parseSettings rejections', () => {
@@ -242,7 +591,11 @@ describe('parseSettings job-id', () => {
 });
 
 describe('parseSettings window', () => {
-  function window(overrides: Partial<RawInputs>): { timeFrom: string | null; timeTo: string | null; status: string | null } {
+  function window(overrides: Partial<RawInputs>): {
+    timeFrom: string | null;
+    timeTo: string | null;
+    status: string | null;
+  } {
     const { selection } = parseSettings(inputs(overrides), NOW_MS);
     if (selection.mode !== 'window') throw new Error(`expected a window, got ${JSON.stringify(selection)}`);
     return selection;
@@ -270,7 +623,10 @@ describe('parseSettings window', () => {
   });
 
   it('writes absolute bounds in UTC with microseconds', () => {
-    const selection = window({ 'time-from': '2026-03-02T10:00:00.123456+02:00', 'time-to': '2026-03-02T06:30:00-05:30' });
+    const selection = window({
+      'time-from': '2026-03-02T10:00:00.123456+02:00',
+      'time-to': '2026-03-02T06:30:00-05:30',
+    });
 
     expect(selection.timeFrom).toBe('2026-03-02T08:00:00.123456+00:00');
     expect(selection.timeTo).toBe('2026-03-02T12:00:00.000000+00:00');
@@ -338,7 +694,9 @@ describe('parseSettings statuses and booleans', () => {
   });
 
   it('removes duplicate fail-on-status entries', () => {
-    expect(parseSettings(inputs({ 'fail-on-status': 'FAILED,failed, Failed' }), NOW_MS).failOnStatus).toEqual(['FAILED']);
+    expect(parseSettings(inputs({ 'fail-on-status': 'FAILED,failed, Failed' }), NOW_MS).failOnStatus).toEqual([
+      'FAILED',
+    ]);
   });
 
   it('reads empty fail-on-status as none', () => {
@@ -384,6 +742,8 @@ describe('parseBaseUrl', () => {
   });
 
   it('is applied by parseSettings', () => {
-    expect(parseSettings(inputs({ 'base-url': 'http://127.0.0.1:18081/api/v1/' }), NOW_MS).baseUrl).toBe('http://127.0.0.1:18081/api/v1');
+    expect(parseSettings(inputs({ 'base-url': 'http://127.0.0.1:18081/api/v1/' }), NOW_MS).baseUrl).toBe(
+      'http://127.0.0.1:18081/api/v1',
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildSummary, jobDuration, progressBar, SUMMARY_LIMIT_BYTES, type SummaryInput } from '../../src/report/summary.ts';
+import {
+  buildSummary,
+  jobDuration,
+  progressBar,
+  SUMMARY_LIMIT_BYTES,
+  type SummaryInput,
+} from '../../src/report/summary.ts';
 import { judge } from '../../src/verdict.ts';
 import type { Settings } from '../../src/settings.ts';
 import type { WatchResult } from '../../src/watch.ts';
@@ -9,7 +15,11 @@ const NOW = Date.UTC(2026, 2, 2, 9, 20, 0);
 const MIB = 1024 * 1024;
 const REPORT_PATH = '/home/runner/work/_temp/marqo-jobs-report.json';
 
-function summarize(watch: WatchResult, settings: Settings = makeSettings(), reportPath: string | null = REPORT_PATH): string {
+function summarize(
+  watch: WatchResult,
+  settings: Settings = makeSettings(),
+  reportPath: string | null = REPORT_PATH,
+): string {
   const input: SummaryInput = { settings, watch, verdict: judge(watch, settings), reportPath, now: NOW };
   return buildSummary(input);
 }
@@ -56,7 +66,14 @@ describe('buildSummary layout', () => {
     conflictDetailCounts: { version_conflict: 1 },
     conflictSummary: { version_conflict: 1 },
   });
-  const running = makeJob({ jobId: 'job-running', jobStatus: 'IN_PROGRESS', totalItems: 20, processedItems: 9, progressPercentage: 45, completedAt: null });
+  const running = makeJob({
+    jobId: 'job-running',
+    jobStatus: 'IN_PROGRESS',
+    totalItems: 20,
+    processedItems: 9,
+    progressPercentage: 45,
+    completedAt: null,
+  });
   const settings = makeSettings({
     selection: { mode: 'window', timeFrom: '2026-03-01T09:15:00.000000+00:00', timeTo: null, status: null },
     maxFailedItems: { kind: 'count', value: 0, text: '0' },
@@ -66,7 +83,11 @@ describe('buildSummary layout', () => {
   });
   const watch = makeWatch([watched(running), watched(failing), watched(conflicting)], {
     outcome: 'timed-out',
-    window: makeWindow({ timeFrom: '2026-03-01T09:15:00.000000+00:00', timeTo: '2026-03-02T09:15:00.000000+00:00', total: 3 }),
+    window: makeWindow({
+      timeFrom: '2026-03-01T09:15:00.000000+00:00',
+      timeTo: '2026-03-02T09:15:00.000000+00:00',
+      total: 3,
+    }),
   });
   const summary = summarize(watch, settings);
 
@@ -87,16 +108,26 @@ describe('buildSummary layout', () => {
   });
 
   it('shows the totals', () => {
-    expect(summary).toContain('| Jobs | Items | Processed | Failed | Conflict | Skipped |\n|---:|---:|---:|---:|---:|---:|\n| 3 | 34 | 17 | 3 | 1 | 2 |');
+    expect(summary).toContain(
+      '| Jobs | Items | Processed | Failed | Conflict | Skipped |\n|---:|---:|---:|---:|---:|---:|\n| 3 | 34 | 17 | 3 | 1 | 2 |',
+    );
     expect(summary).toContain('Jobs by status: IN&#95;PROGRESS 1 · FAILED 1 · CONFLICT 1');
   });
 
   it('tables the jobs with problem jobs first', () => {
     expect(summary).toContain('### Jobs (3)');
     const rows = summary.split('\n').filter((line) => line.startsWith('| <code>job-'));
-    expect(rows.map((row) => /<code>(job-[a-z]+)<\/code>/.exec(row)?.[1])).toEqual(['job-running', 'job-failed', 'job-conflict']);
-    expect(rows[0]).toBe('| <code>job-running</code> | BULK | IN_PROGRESS | 9 / 20 | ▰▰▰▰▰▱▱▱▱▱ 45% | 4 min 55 s so far |');
-    expect(rows[1]).toBe('| <code>job-failed</code> | BULK | FAILED | 5 / 10, 3 failed, 2 skipped | ▰▰▰▰▰▰▰▰▰▰ 100% | 1 min |');
+    expect(rows.map((row) => /<code>(job-[a-z]+)<\/code>/.exec(row)?.[1])).toEqual([
+      'job-running',
+      'job-failed',
+      'job-conflict',
+    ]);
+    expect(rows[0]).toBe(
+      '| <code>job-running</code> | BULK | IN_PROGRESS | 9 / 20 | ▰▰▰▰▰▱▱▱▱▱ 45% | 4 min 55 s so far |',
+    );
+    expect(rows[1]).toBe(
+      '| <code>job-failed</code> | BULK | FAILED | 5 / 10, 3 failed, 2 skipped | ▰▰▰▰▰▰▰▰▰▰ 100% | 1 min |',
+    );
   });
 
   it('groups failures by error type with IDs in code', () => {
@@ -109,7 +140,9 @@ describe('buildSummary layout', () => {
 
   it('names the conflicting jobs', () => {
     expect(summary).toContain('### Conflicts by reason');
-    expect(summary).toContain('<code>version&#95;conflict</code>: 1 item in 1 job, conflicting with <code>job-older</code>');
+    expect(summary).toContain(
+      '<code>version&#95;conflict</code>: 1 item in 1 job, conflicting with <code>job-older</code>',
+    );
   });
 
   it('groups skipped items by reason', () => {
@@ -127,13 +160,24 @@ describe('buildSummary layout', () => {
   });
 
   it('describes the window last', () => {
-    const windowLine = 'Window <code>2026-03-01T09:15:00.000000+00:00</code> to <code>2026-03-02T09:15:00.000000+00:00</code>; the service counted 3 jobs. Timeout 30 min, poll interval up to 5 s, 3 polls.';
+    const windowLine =
+      'Window <code>2026-03-01T09:15:00.000000+00:00</code> to <code>2026-03-02T09:15:00.000000+00:00</code>; the service counted 3 jobs. Timeout 30 min, poll interval up to 5 s, 3 polls.';
     expect(summary).toContain(windowLine);
     expect(summary.trimEnd().endsWith(windowLine)).toBe(true);
   });
 
   it('orders the sections', () => {
-    const order = ['## ', '**Reasons**', '| Jobs |', '### Jobs', '### Failures', '### Conflicts', '### Skipped', '### Thresholds', 'Window '];
+    const order = [
+      '## ',
+      '**Reasons**',
+      '| Jobs |',
+      '### Jobs',
+      '### Failures',
+      '### Conflicts',
+      '### Skipped',
+      '### Thresholds',
+      'Window ',
+    ];
     const positions = order.map((marker) => summary.indexOf(marker));
     expect(positions.every((position) => position >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -190,7 +234,10 @@ describe('buildSummary headings', () => {
   });
 
   it('marks unreadable and unknown jobs', () => {
-    const jobs = [unreadable('lost', 'status 500'), watched(makeJob({ jobId: 'odd', jobStatus: null, rawStatus: 'ARCHIVED' }))];
+    const jobs = [
+      unreadable('lost', 'status 500'),
+      watched(makeJob({ jobId: 'odd', jobStatus: null, rawStatus: 'ARCHIVED' })),
+    ];
     const summary = summarize(makeWatch(jobs));
 
     expect(summary).toContain('| <code>lost</code> | - | could not be read | - | - | - |');
@@ -249,7 +296,15 @@ describe('buildSummary hostile data', () => {
         }),
       ),
       watched(makeJob({ jobId: 'line\nbreak @octocat', jobStatus: null, rawStatus: '<b>|`@x`|</b>' })),
-      watched(makeJob({ jobId: '|`x`|', jobStatus: 'FAILED', totalItems: 5, processedItems: 0, errorMessage: '<script>|@octocat|\n::error::x' })),
+      watched(
+        makeJob({
+          jobId: '|`x`|',
+          jobStatus: 'FAILED',
+          totalItems: 5,
+          processedItems: 0,
+          errorMessage: '<script>|@octocat|\n::error::x',
+        }),
+      ),
       unreadable('@octocat|<i>', '<b>status</b> | @octocat\n::warning::x'),
     ];
     const settings = makeSettings({ indexName: '<idx>|@octocat', failOnStatus: ['FAILED'] });
@@ -274,7 +329,10 @@ describe('buildSummary hostile data', () => {
   });
 
   it('writes no backtick from data', () => {
-    const rest = summary.replace(/`(max-failed-items|max-conflict-items|max-skipped-items|fail-on-status|job-id)`/g, '');
+    const rest = summary.replace(
+      /`(max-failed-items|max-conflict-items|max-skipped-items|fail-on-status|job-id)`/g,
+      '',
+    );
     expect(rest).not.toContain('`');
     expect(summary).toContain('&#96;rm -rf&#96;');
   });
@@ -292,7 +350,10 @@ describe('buildSummary hostile data', () => {
 
 describe('buildSummary size', () => {
   it('stays under 1 MiB for a million failed IDs and 5,000 jobs', () => {
-    const bigIds = Array.from({ length: 1_000_000 }, (_, index) => `catalog-document-${index.toString().padStart(7, '0')}`);
+    const bigIds = Array.from(
+      { length: 1_000_000 },
+      (_, index) => `catalog-document-${index.toString().padStart(7, '0')}`,
+    );
     const big = makeJob({
       jobId: 'job-big',
       jobStatus: 'FAILED',
@@ -320,7 +381,9 @@ describe('buildSummary size', () => {
     expect(size).toBeLessThan(MIB);
     expect(size).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES);
     expect(summary.startsWith('## ❌ Marqo jobs failed')).toBe(true);
-    expect(summary).toMatch(/… and [\d,]+ more jobs not shown \(all are in the JSON report, <code>\/home\/runner\/work\/&#95;temp\/marqo-jobs-report.json<\/code>\)\./);
+    expect(summary).toMatch(
+      /… and [\d,]+ more jobs not shown \(all are in the JSON report, <code>\/home\/runner\/work\/&#95;temp\/marqo-jobs-report.json<\/code>\)\./,
+    );
     expect(summary).toMatch(/… and [\d,]+ more IDs not shown/);
     expect(summary).toContain('### Thresholds');
     expect(summary).toContain('<code>invalid&#95;field</code>: 1,000,000 items in 1 job');
@@ -354,7 +417,12 @@ describe('buildSummary size', () => {
 
   it('names no report path when there is none', () => {
     const ids = Array.from({ length: 200_000 }, (_, index) => `doc-${index}`);
-    const job = makeJob({ failedItems: 200_000, totalItems: 200_000, processedItems: 0, failedItemsDetails: { bad: ids } });
+    const job = makeJob({
+      failedItems: 200_000,
+      totalItems: 200_000,
+      processedItems: 0,
+      failedItemsDetails: { bad: ids },
+    });
     const summary = summarize(makeWatch([watched(job)]), makeSettings(), null);
 
     expect(summary).toMatch(/… and [\d,]+ more IDs not shown\./);
@@ -380,7 +448,9 @@ describe('jobDuration', () => {
   it('gives unknown for missing or reversed times', () => {
     expect(jobDuration(makeJob({ startedAt: null }), NOW)).toBe('unknown');
     expect(jobDuration(makeJob({ completedAt: null }), NOW)).toBe('unknown');
-    expect(jobDuration(makeJob({ startedAt: '2026-03-02T09:17:00Z', completedAt: '2026-03-02T09:16:00Z' }), NOW)).toBe('unknown');
+    expect(jobDuration(makeJob({ startedAt: '2026-03-02T09:17:00Z', completedAt: '2026-03-02T09:16:00Z' }), NOW)).toBe(
+      'unknown',
+    );
   });
 });
 

@@ -15,13 +15,22 @@ const WINDOW_SELECTION = { mode: 'window', timeFrom: null, timeTo: null, status:
 
 describe('judge passing', () => {
   it('passes completed jobs without failures', () => {
-    const watch = makeWatch([watched(makeJob({ jobId: 'a' })), watched(makeJob({ jobId: 'b', totalItems: 50, processedItems: 50 }))]);
+    const watch = makeWatch([
+      watched(makeJob({ jobId: 'a' })),
+      watched(makeJob({ jobId: 'b', totalItems: 50, processedItems: 50 })),
+    ]);
     const verdict = judge(watch, makeSettings());
 
     expect(verdict.result).toBe('passed');
     expect(verdict.reasons).toEqual([]);
     expect(verdict.notes).toEqual([]);
-    expect(verdict.totals).toEqual({ totalItems: 150, processedItems: 150, failedItems: 0, skippedItems: 0, conflictItems: 0 });
+    expect(verdict.totals).toEqual({
+      totalItems: 150,
+      processedItems: 150,
+      failedItems: 0,
+      skippedItems: 0,
+      conflictItems: 0,
+    });
     expect(verdict.jobsByStatus).toEqual({ COMPLETED: 2 });
   });
 
@@ -30,7 +39,14 @@ describe('judge passing', () => {
 
     expect(verdict.thresholds).toEqual([
       { input: 'max-failed-items', field: 'failedItems', limitText: '0', limitItems: 0, actual: 0, exceeded: false },
-      { input: 'max-conflict-items', field: 'conflictItems', limitText: '0', limitItems: 0, actual: 0, exceeded: false },
+      {
+        input: 'max-conflict-items',
+        field: 'conflictItems',
+        limitText: '0',
+        limitItems: 0,
+        actual: 0,
+        exceeded: false,
+      },
       { input: 'max-skipped-items', field: 'skippedItems', limitText: '5', limitItems: 5, actual: 0, exceeded: false },
     ]);
   });
@@ -120,13 +136,25 @@ describe('judge failed items', () => {
   });
 
   it('keeps failedItems of a FAILED job that lists them', () => {
-    const job = makeJob({ jobStatus: 'FAILED', totalItems: 50, processedItems: 10, failedItems: 4, errorMessage: 'partly failed' });
+    const job = makeJob({
+      jobStatus: 'FAILED',
+      totalItems: 50,
+      processedItems: 10,
+      failedItems: 4,
+      errorMessage: 'partly failed',
+    });
 
     expect(effectiveFailedItems(job)).toBe(4);
   });
 
   it('adds nothing for a FAILED job without errorMessage', () => {
-    const job = makeJob({ jobStatus: 'FAILED', totalItems: 50, processedItems: 10, failedItems: 0, errorMessage: null });
+    const job = makeJob({
+      jobStatus: 'FAILED',
+      totalItems: 50,
+      processedItems: 10,
+      failedItems: 0,
+      errorMessage: null,
+    });
 
     expect(effectiveFailedItems(job)).toBe(0);
   });
@@ -188,15 +216,25 @@ describe('judge statuses', () => {
   });
 
   it('lists at most ten jobs per status', () => {
-    const jobs = Array.from({ length: 12 }, (_, index) => makeJob({ jobId: `j${index}`, jobStatus: 'FAILED', errorMessage: null }));
+    const jobs = Array.from({ length: 12 }, (_, index) =>
+      makeJob({ jobId: `j${index}`, jobStatus: 'FAILED', errorMessage: null }),
+    );
     const verdict = judge(makeWatch(jobs.map(watched)), makeSettings({ failOnStatus: ['FAILED'] }));
 
-    expect(verdict.reasons).toEqual(['12 jobs ended FAILED, which fail-on-status lists: j0, j1, j2, j3, j4, j5, j6, j7, j8, j9 and 2 more']);
+    expect(verdict.reasons).toEqual([
+      '12 jobs ended FAILED, which fail-on-status lists: j0, j1, j2, j3, j4, j5, j6, j7, j8, j9 and 2 more',
+    ]);
   });
 
   it('fails on an active fail-on-status', () => {
-    const jobs = [makeJob({ jobId: 'a', jobStatus: 'PENDING', processedItems: 0 }), makeJob({ jobId: 'b', jobStatus: 'PENDING', processedItems: 0 })];
-    const verdict = judge(makeWatch(jobs.map(watched), { outcome: 'snapshot' }), makeSettings({ failOnStatus: ['PENDING'] }));
+    const jobs = [
+      makeJob({ jobId: 'a', jobStatus: 'PENDING', processedItems: 0 }),
+      makeJob({ jobId: 'b', jobStatus: 'PENDING', processedItems: 0 }),
+    ];
+    const verdict = judge(
+      makeWatch(jobs.map(watched), { outcome: 'snapshot' }),
+      makeSettings({ failOnStatus: ['PENDING'] }),
+    );
 
     expect(verdict.reasons).toEqual(['2 jobs are PENDING, which fail-on-status lists: a, b']);
     expect(verdict.result).toBe('failed');
@@ -205,7 +243,10 @@ describe('judge statuses', () => {
   // The reason reads "1 job are PENDING": the verb does not follow the count.
   it('uses is for one active job', () => {
     const job = makeJob({ jobId: 'a', jobStatus: 'PENDING', processedItems: 0 });
-    const verdict = judge(makeWatch([watched(job)], { outcome: 'snapshot' }), makeSettings({ failOnStatus: ['PENDING'] }));
+    const verdict = judge(
+      makeWatch([watched(job)], { outcome: 'snapshot' }),
+      makeSettings({ failOnStatus: ['PENDING'] }),
+    );
 
     expect(verdict.reasons).toEqual(['1 job is PENDING, which fail-on-status lists: a']);
   });
@@ -213,7 +254,9 @@ describe('judge statuses', () => {
   it('passes a FAILED job not in fail-on-status under the limits', () => {
     const job = makeJob({ jobStatus: 'FAILED', processedItems: 98, failedItems: 2 });
 
-    expect(judge(makeWatch([watched(job)]), makeSettings({ failOnStatus: [], maxFailedItems: count(5) })).result).toBe('passed');
+    expect(judge(makeWatch([watched(job)]), makeSettings({ failOnStatus: [], maxFailedItems: count(5) })).result).toBe(
+      'passed',
+    );
   });
 
   it('fails an unknown status and names it', () => {
@@ -221,7 +264,9 @@ describe('judge statuses', () => {
     const verdict = judge(makeWatch([watched(job)]), makeSettings());
 
     expect(verdict.result).toBe('failed');
-    expect(verdict.reasons).toEqual(['job odd has unknown status "archived"; a status this action does not know never counts as success']);
+    expect(verdict.reasons).toEqual([
+      'job odd has unknown status "archived"; a status this action does not know never counts as success',
+    ]);
     expect(verdict.jobsByStatus).toEqual({ ARCHIVED: 1 });
   });
 
@@ -233,7 +278,11 @@ describe('judge statuses', () => {
       unreadable('d', 'status 500'),
     ];
 
-    expect(judge(makeWatch(jobs, { outcome: 'snapshot' }), makeSettings()).jobsByStatus).toEqual({ COMPLETED: 2, IN_PROGRESS: 1, UNREADABLE: 1 });
+    expect(judge(makeWatch(jobs, { outcome: 'snapshot' }), makeSettings()).jobsByStatus).toEqual({
+      COMPLETED: 2,
+      IN_PROGRESS: 1,
+      UNREADABLE: 1,
+    });
     expect(statusKey(jobs[3] ?? unreadable('x', 'x'))).toBe('UNREADABLE');
   });
 });
@@ -265,7 +314,10 @@ describe('judge unreadable jobs', () => {
   });
 
   it('skips the no-jobs note after a fatal error', () => {
-    const verdict = judge(makeWatch([], { outcome: 'error', fatalError: 'index not found' }), makeSettings({ failIfNoJobs: true }));
+    const verdict = judge(
+      makeWatch([], { outcome: 'error', fatalError: 'index not found' }),
+      makeSettings({ failIfNoJobs: true }),
+    );
 
     expect(verdict.reasons).toEqual(['index not found']);
     expect(verdict.notes).toEqual([]);
@@ -282,15 +334,23 @@ describe('judge outcomes', () => {
     const verdict = judge(makeWatch(jobs, { outcome: 'timed-out' }), makeSettings({ timeoutMs: 10 * 60_000 }));
 
     expect(verdict.result).toBe('timed-out');
-    expect(verdict.reasons).toEqual(['2 jobs still active when the timeout of 10 min passed: a (IN_PROGRESS), b (not found)']);
+    expect(verdict.reasons).toEqual([
+      '2 jobs still active when the timeout of 10 min passed: a (IN_PROGRESS), b (not found)',
+    ]);
   });
 
   it('puts the timeout first among reasons', () => {
-    const jobs = [watched(makeJob({ jobId: 'a', jobStatus: 'PENDING', processedItems: 0 })), watched(makeJob({ jobId: 'b', processedItems: 99, failedItems: 1 }))];
+    const jobs = [
+      watched(makeJob({ jobId: 'a', jobStatus: 'PENDING', processedItems: 0 })),
+      watched(makeJob({ jobId: 'b', processedItems: 99, failedItems: 1 })),
+    ];
     const verdict = judge(makeWatch(jobs, { outcome: 'timed-out' }), makeSettings());
 
     expect(verdict.result).toBe('timed-out');
-    expect(verdict.reasons).toEqual(['1 job still active when the timeout of 30 min passed: a (PENDING)', 'failedItems 1 > max-failed-items 0']);
+    expect(verdict.reasons).toEqual([
+      '1 job still active when the timeout of 30 min passed: a (PENDING)',
+      'failedItems 1 > max-failed-items 0',
+    ]);
   });
 
   it('judges a timed-out watch without active jobs on its reasons', () => {
@@ -320,9 +380,7 @@ describe('judge outcomes', () => {
   });
 
   it('fails a snapshot with a reason even while jobs run', () => {
-    const jobs = [
-      watched(makeJob({ jobId: 'a', jobStatus: 'IN_PROGRESS', processedItems: 5, failedItems: 2 })),
-    ];
+    const jobs = [watched(makeJob({ jobId: 'a', jobStatus: 'IN_PROGRESS', processedItems: 5, failedItems: 2 }))];
     const verdict = judge(makeWatch(jobs, { outcome: 'snapshot' }), makeSettings({ wait: false }));
 
     expect(verdict.result).toBe('failed');

@@ -62,7 +62,10 @@ class FakeJobsApi implements JobsApi {
     const fromUs = query.timeFrom ? micros(query.timeFrom) : nowUs - DAY_US;
     const toUs = query.timeTo && !this.ignoreTimeTo ? micros(query.timeTo) : nowUs;
     const matching = this.jobs.filter(
-      (job) => job.createdAtMicros >= fromUs && job.createdAtMicros <= toUs && (!query.status || statusAt(job) === query.status),
+      (job) =>
+        job.createdAtMicros >= fromUs &&
+        job.createdAtMicros <= toUs &&
+        (!query.status || statusAt(job) === query.status),
     );
     return {
       jobs: matching.slice(0, query.limit).map(render),
@@ -120,7 +123,7 @@ function spreadJobs(count: number, prefix: string, minutesAgo = 0): FakeJob[] {
     jobId: `${prefix}${String(index).padStart(5, '0')}`,
     createdAtMicros: (NOW_MS - minutesAgo * 60_000 - (index + 1) * 20_000) * 1000,
     endsAtMs: null,
-    status: 'COMPLETED' as JobStatus,
+    status: 'COMPLETED',
   }));
 }
 
@@ -183,7 +186,10 @@ describe('watchJobs window selection', () => {
 
   it('reads a pile larger than a page by status', async () => {
     const statuses: JobStatus[] = ['COMPLETED', 'FAILED', 'CONFLICT', 'CANCELLED'];
-    const jobs = [...pile(1500, 'pile-', 30, (index) => statuses[index % 4] as JobStatus), ...spreadJobs(300, 'old-', 60)];
+    const jobs = [
+      ...pile(1500, 'pile-', 30, (index) => statuses[index % 4] as JobStatus),
+      ...spreadJobs(300, 'old-', 60),
+    ];
     const api = new FakeJobsApi(jobs);
 
     const result = await watch(api, windowSelection());
@@ -191,7 +197,10 @@ describe('watchJobs window selection', () => {
     expect(result.jobs).toHaveLength(1800);
     expect(ids(result)).toEqual(new Set(jobs.map((job) => job.jobId)));
     expect(result.window?.unread).toBe(0);
-    const statusQueries = api.lists().filter((query) => query.status).map((query) => query.status);
+    const statusQueries = api
+      .lists()
+      .filter((query) => query.status)
+      .map((query) => query.status);
     expect(statusQueries).toEqual(['PENDING', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CONFLICT', 'CANCELLED']);
     expect(api.lists().length).toBeLessThanOrEqual(10);
   });
@@ -220,7 +229,10 @@ describe('watchJobs window selection', () => {
   });
 
   it('stops when a pile comes back below its createdAt', async () => {
-    const api = new FakeJobsApi(pile(2000, 'pile-', 30, () => 'COMPLETED'), { ignoreTimeTo: true });
+    const api = new FakeJobsApi(
+      pile(2000, 'pile-', 30, () => 'COMPLETED'),
+      { ignoreTimeTo: true },
+    );
 
     const result = await watch(api, windowSelection());
 
@@ -259,7 +271,9 @@ describe('watchJobs polling', () => {
     expect(api.gets()).toEqual([]);
     const pollLists = api.lists().slice(3);
     expect(pollLists.length).toBeLessThanOrEqual(3 * (result.polls - 1));
-    expect(pollLists.every((query) => query.timeFrom === formatTimestamp(active[active.length - 1]!.createdAtMicros))).toBe(true);
+    expect(
+      pollLists.every((query) => query.timeFrom === formatTimestamp(active[active.length - 1]!.createdAtMicros)),
+    ).toBe(true);
   });
 
   it('reads jobs one by one when a page covers one of them', async () => {
@@ -300,7 +314,11 @@ describe('watchJobs polling', () => {
   });
 
   it('polls just after the last job ends', async () => {
-    const jobs = spreadJobs(20, 'job-').map((job, index) => ({ ...job, startsAtMs: NOW_MS - 10_000, endsAtMs: NOW_MS + 10_000 + index * 2000 }));
+    const jobs = spreadJobs(20, 'job-').map((job, index) => ({
+      ...job,
+      startsAtMs: NOW_MS - 10_000,
+      endsAtMs: NOW_MS + 10_000 + index * 2000,
+    }));
     const lastEnd = NOW_MS + 10_000 + 19 * 2000;
     const api = new FakeJobsApi(jobs);
 
@@ -319,8 +337,14 @@ describe('watchJobs polling', () => {
 
 describe('nextPauseMs with several jobs', () => {
   const now = NOW_MS;
-  const job = (overrides: Partial<ActiveJobProgress>): ActiveJobProgress => ({ etaAt: null, progressPercentage: null, estimatedTimeMinutes: null, ...overrides });
-  const pause = (active: ActiveJobProgress[], pollIntervalMs = 5000): number => nextPauseMs({ pollIntervalMs, pollCount: 30, overdueStreak: 0, now, active });
+  const job = (overrides: Partial<ActiveJobProgress>): ActiveJobProgress => ({
+    etaAt: null,
+    progressPercentage: null,
+    estimatedTimeMinutes: null,
+    ...overrides,
+  });
+  const pause = (active: ActiveJobProgress[], pollIntervalMs = 5000): number =>
+    nextPauseMs({ pollIntervalMs, pollCount: 30, overdueStreak: 0, now, active });
 
   it('stays long while one job is far from done', () => {
     expect(pause([job({ progressPercentage: 95 }), job({ progressPercentage: 20 })])).toBe(5000);
