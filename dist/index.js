@@ -31593,21 +31593,38 @@ function collectJobIds(value, into, depth = 0) {
             collectJobIds(entry, into, depth + 1);
     }
 }
+const DOCUMENT_ID_KEYS = ['documentId', 'document_id', 'docId', '_id', 'id'];
+/** The document ID of one conflict object: a string entry, or a documented-looking ID field. */
+function conflictDocumentId(entry) {
+    if (typeof entry === 'string')
+        return entry;
+    if (!isRecord(entry))
+        return null;
+    for (const key of DOCUMENT_ID_KEYS) {
+        const value = entry[key];
+        if (typeof value === 'string' || typeof value === 'number')
+            return String(value);
+    }
+    return null;
+}
 function conflicts(object, path) {
     const value = object.conflictDetails;
     const jobIds = Object.create(null);
+    const documentIds = Object.create(null);
     const counts = Object.create(null);
     if (value === undefined || value === null)
-        return { jobIds, counts };
+        return { jobIds, documentIds, counts };
     if (!isRecord(value))
         throw new ResponseFormatError(`${path}conflictDetails`, 'an object', value);
     for (const [reason, entries] of Object.entries(value)) {
         const ids = new Set();
         collectJobIds(entries, ids);
         jobIds[reason] = [...ids];
-        counts[reason] = Array.isArray(entries) ? entries.length : 1;
+        const list = Array.isArray(entries) ? entries : [entries];
+        documentIds[reason] = list.map(conflictDocumentId).filter((id) => id !== null);
+        counts[reason] = list.length;
     }
-    return { jobIds, counts };
+    return { jobIds, documentIds, counts };
 }
 /**
  * Checks one job object from the API and returns it typed. Throws ResponseFormatError naming
@@ -31627,7 +31644,7 @@ function parseJob(value, path = '') {
     if (jobType !== undefined && jobType !== null && typeof jobType !== 'string') {
         throw new ResponseFormatError(`${path}jobType`, 'a string', jobType);
     }
-    const { jobIds, counts } = conflicts(value, path);
+    const { jobIds, documentIds, counts } = conflicts(value, path);
     return {
         jobId,
         jobType: typeof jobType === 'string' ? jobType : '',
@@ -31644,6 +31661,7 @@ function parseJob(value, path = '') {
         skippedItemsDetails: idLists(value, 'skippedItemsDetails', path),
         skippedSummary: countsByKey(value, 'skippedSummary', path),
         conflictingJobIds: jobIds,
+        conflictDocumentIds: documentIds,
         conflictDetailCounts: counts,
         conflictSummary: countsByKey(value, 'conflictSummary', path),
         createdAt,
@@ -33591,7 +33609,7 @@ function buildConflicts(jobs, budget, reportNote) {
                 others.add(id);
             conflicting.set(reason, others);
             const count = job.conflictSummary[reason] ?? job.conflictDetailCounts[reason] ?? job.conflictItems;
-            return [reason, count, []];
+            return [reason, count, job.conflictDocumentIds[reason] ?? []];
         });
     });
     return buildGroups('Conflicts by reason', groups, budget, reportNote, (group) => {

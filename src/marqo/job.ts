@@ -43,6 +43,8 @@ export interface Job {
   skippedSummary: Record<string, number>;
   /** Conflict reason to the job IDs named by its conflict objects. */
   conflictingJobIds: Record<string, string[]>;
+  /** Conflict reason to the document IDs its conflict objects name. */
+  conflictDocumentIds: Record<string, string[]>;
   /** Conflict reason to the number of conflict objects listed. */
   conflictDetailCounts: Record<string, number>;
   conflictSummary: Record<string, number>;
@@ -194,22 +196,38 @@ function collectJobIds(value: unknown, into: Set<string>, depth = 0): void {
   }
 }
 
+const DOCUMENT_ID_KEYS = ['documentId', 'document_id', 'docId', '_id', 'id'];
+
+/** The document ID of one conflict object: a string entry, or a documented-looking ID field. */
+function conflictDocumentId(entry: unknown): string | null {
+  if (typeof entry === 'string') return entry;
+  if (!isRecord(entry)) return null;
+  for (const key of DOCUMENT_ID_KEYS) {
+    const value = entry[key];
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
+  }
+  return null;
+}
+
 function conflicts(
   object: Record<string, unknown>,
   path: string,
-): { jobIds: Record<string, string[]>; counts: Record<string, number> } {
+): { jobIds: Record<string, string[]>; documentIds: Record<string, string[]>; counts: Record<string, number> } {
   const value = object.conflictDetails;
   const jobIds: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  const documentIds: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   const counts: Record<string, number> = Object.create(null) as Record<string, number>;
-  if (value === undefined || value === null) return { jobIds, counts };
+  if (value === undefined || value === null) return { jobIds, documentIds, counts };
   if (!isRecord(value)) throw new ResponseFormatError(`${path}conflictDetails`, 'an object', value);
   for (const [reason, entries] of Object.entries(value)) {
     const ids = new Set<string>();
     collectJobIds(entries, ids);
     jobIds[reason] = [...ids];
-    counts[reason] = Array.isArray(entries) ? entries.length : 1;
+    const list = Array.isArray(entries) ? entries : [entries];
+    documentIds[reason] = list.map(conflictDocumentId).filter((id): id is string => id !== null);
+    counts[reason] = list.length;
   }
-  return { jobIds, counts };
+  return { jobIds, documentIds, counts };
 }
 
 /**
@@ -229,7 +247,7 @@ export function parseJob(value: unknown, path = ''): Job {
   if (jobType !== undefined && jobType !== null && typeof jobType !== 'string') {
     throw new ResponseFormatError(`${path}jobType`, 'a string', jobType);
   }
-  const { jobIds, counts } = conflicts(value, path);
+  const { jobIds, documentIds, counts } = conflicts(value, path);
 
   return {
     jobId,
@@ -247,6 +265,7 @@ export function parseJob(value: unknown, path = ''): Job {
     skippedItemsDetails: idLists(value, 'skippedItemsDetails', path),
     skippedSummary: countsByKey(value, 'skippedSummary', path),
     conflictingJobIds: jobIds,
+    conflictDocumentIds: documentIds,
     conflictDetailCounts: counts,
     conflictSummary: countsByKey(value, 'conflictSummary', path),
     createdAt,

@@ -350,7 +350,7 @@ function buildConflicts(jobs: Job[], budget: number, reportNote: string): string
       for (const id of job.conflictingJobIds[reason] ?? []) others.add(id);
       conflicting.set(reason, others);
       const count = job.conflictSummary[reason] ?? job.conflictDetailCounts[reason] ?? job.conflictItems;
-      return [reason, count, []];
+      return [reason, count, job.conflictDocumentIds[reason] ?? []];
     });
   });
   return buildGroups('Conflicts by reason', groups, budget, reportNote, (group) => {

@@ -29,6 +29,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     skippedItemsDetails: {},
     skippedSummary: {},
     conflictingJobIds: {},
+    conflictDocumentIds: {},
     conflictDetailCounts: {},
     conflictSummary: {},
     createdAt: CREATED_AT,

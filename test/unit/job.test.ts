@@ -330,6 +330,25 @@ describe('parseJob conflicts', () => {
     expect(job.conflictingJobIds.version_conflict).toEqual([]);
     expect(job.conflictDetailCounts.version_conflict).toBe(1);
   });
+
+  it('collects the conflicting document IDs', () => {
+    const job = parseJob(
+      apiJob({
+        conflictDetails: {
+          version_conflict: [
+            { documentId: 'doc-1', conflictingJobId: 'job-7' },
+            { _id: 'doc-2' },
+            'doc-3',
+            { note: 'x' },
+          ],
+          stale_write: { document_id: 42 },
+        },
+      }),
+    );
+
+    expect(job.conflictDocumentIds.version_conflict).toEqual(['doc-1', 'doc-2', 'doc-3']);
+    expect(job.conflictDocumentIds.stale_write).toEqual(['42']);
+  });
 });
 
 describe('parseJobList', () => {

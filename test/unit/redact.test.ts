@@ -31,6 +31,7 @@ describe('redactForDisplay', () => {
     skippedItemsDetails: { [`skip ${KEY}`]: [`doc-${KEY}`] },
     skippedSummary: { [`skip ${KEY}`]: 1 },
     conflictingJobIds: { [`conflict ${KEY}`]: [`job-${TOKEN}`] },
+    conflictDocumentIds: { [`conflict ${KEY}`]: [`doc-${KEY}`] },
     conflictDetailCounts: { [`conflict ${KEY}`]: 1 },
     conflictSummary: { [`conflict ${KEY}`]: 1 },
     raw: { jobId: `job-${TOKEN}` },

@@ -80,6 +80,7 @@ describe('step summary snapshot', () => {
       processedItems: 43,
       conflictItems: 3,
       conflictingJobIds: { version_conflict: ['470a9794-fe5c-4394-abe0-8167a7bf2256'] },
+      conflictDocumentIds: { version_conflict: ['sku-1498', 'sku-1499', 'sku-1500'] },
       conflictDetailCounts: { version_conflict: 3 },
       conflictSummary: { version_conflict: 3 },
       startedAt: at(12.0),

@@ -63,6 +63,7 @@ describe('buildSummary layout', () => {
     processedItems: 3,
     conflictItems: 1,
     conflictingJobIds: { version_conflict: ['job-older'] },
+    conflictDocumentIds: { version_conflict: ['doc-in-conflict'] },
     conflictDetailCounts: { version_conflict: 1 },
     conflictSummary: { version_conflict: 1 },
   });
