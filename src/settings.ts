@@ -79,7 +79,7 @@ export interface Settings {
   wait: boolean;
   /** One deadline for the whole run, in milliseconds. */
   timeoutMs: number;
-  /** Longest pause between two polls, in milliseconds. */
+  /** Maximum pause between two polls, in milliseconds. */
   pollIntervalMs: number;
   maxFailedItems: Threshold;
   maxConflictItems: Threshold;

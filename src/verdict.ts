@@ -139,7 +139,8 @@ export function judge(watch: WatchResult, settings: Settings): Verdict {
   for (const status of settings.failOnStatus) {
     const matching = jobs.filter((watched) => watched.job?.jobStatus === status && watched.phase !== 'unreadable');
     if (matching.length > 0) {
-      const verb = isEndStatus(status) ? 'ended' : matching.length === 1 ? 'is' : 'are';
+      let verb = matching.length === 1 ? 'is' : 'are';
+      if (isEndStatus(status)) verb = 'ended';
       reasons.push(
         `${plural(matching.length, 'job')} ${verb} ${status}, which fail-on-status lists: ${listIds(matching)}`,
       );

@@ -57,7 +57,7 @@ export interface WatchOptions {
 }
 
 export const LIST_LIMIT = 1000;
-/** A job that answers 404 may be too new to be listed; it is asked again for this long. */
+/** A job that returns 404 may be too new to be listed, so it is requested again for this long. */
 export const NOT_FOUND_GRACE_MS = 10_000;
 /** The error of an active job that has answered 404 so far, within NOT_FOUND_GRACE_MS. */
 export const NOT_FOUND_YET = 'not found yet';
@@ -227,9 +227,9 @@ class Watcher {
   private tally(): string {
     const byStatus = new Map<string, number>();
     for (const watched of this.jobs.values()) {
-      const key =
-        watched.job?.jobStatus ??
-        (watched.job ? 'unknown status' : watched.phase === 'unreadable' ? 'unreadable' : 'not found yet');
+      let key: string;
+      if (watched.job) key = watched.job.jobStatus ?? 'unknown status';
+      else key = watched.phase === 'unreadable' ? 'unreadable' : NOT_FOUND_YET;
       byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
     }
     const parts = [...byStatus.entries()].map(([status, count]) => `${count} ${status}`);

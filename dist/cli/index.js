@@ -28574,9 +28574,9 @@ function sleep(ms, signal) {
     });
 }
 /**
- * A client of the Marqo Ecommerce jobs API. Retries rate limits, server errors, network
- * failures and malformed bodies with full-jitter backoff inside one deadline; follows redirects
- * only within the base URL's origin, so the API key never goes anywhere else.
+ * A client of the Marqo Ecommerce jobs API. It retries rate limits, server errors, network
+ * failures and malformed bodies with full-jitter backoff inside one deadline. It follows redirects
+ * only within the base URL's origin, so the API key is sent nowhere else.
  */
 class MarqoJobsClient {
     requestCount = { value: 0 };
@@ -28593,7 +28593,7 @@ class MarqoJobsClient {
         this.dispatcher =
             options.dispatcher ?? new undici__WEBPACK_IMPORTED_MODULE_0__/* .Agent */ .g6({ connections: 4, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
     }
-    /** Fetches one job. Throws ApiError; kind 'not-found' when the API answers 404. */
+    /** Fetches one job. Throws ApiError, of kind 'not-found' when the API returns 404. */
     async getJob(jobId) {
         const path = `/indexes/${encodePathSegment(this.options.indexName)}/jobs/${encodePathSegment(jobId)}`;
         return this.call(path, (body) => {
@@ -30323,7 +30323,9 @@ function judge(watch, settings) {
     for (const status of settings.failOnStatus) {
         const matching = jobs.filter((watched) => watched.job?.jobStatus === status && watched.phase !== 'unreadable');
         if (matching.length > 0) {
-            const verb = isEndStatus(status) ? 'ended' : matching.length === 1 ? 'is' : 'are';
+            let verb = matching.length === 1 ? 'is' : 'are';
+            if (isEndStatus(status))
+                verb = 'ended';
             reasons.push(`${plural(matching.length, 'job')} ${verb} ${status}, which fail-on-status lists: ${listIds(matching)}`);
         }
     }
@@ -30493,7 +30495,7 @@ var logger = __nccwpck_require__(6999);
 
 
 const LIST_LIMIT = 1000;
-/** A job that answers 404 may be too new to be listed; it is asked again for this long. */
+/** A job that returns 404 may be too new to be listed, so it is requested again for this long. */
 const NOT_FOUND_GRACE_MS = 10_000;
 /** The error of an active job that has answered 404 so far, within NOT_FOUND_GRACE_MS. */
 const NOT_FOUND_YET = 'not found yet';
@@ -30663,8 +30665,11 @@ class Watcher {
     tally() {
         const byStatus = new Map();
         for (const watched of this.jobs.values()) {
-            const key = watched.job?.jobStatus ??
-                (watched.job ? 'unknown status' : watched.phase === 'unreadable' ? 'unreadable' : 'not found yet');
+            let key;
+            if (watched.job)
+                key = watched.job.jobStatus ?? 'unknown status';
+            else
+                key = watched.phase === 'unreadable' ? 'unreadable' : NOT_FOUND_YET;
             byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
         }
         const parts = [...byStatus.entries()].map(([status, count]) => `${count} ${status}`);

@@ -51,7 +51,7 @@ export interface ClientOptions {
   deadline: number;
   /** Aborts every call in flight and every pause, when the run is cancelled. */
   signal: AbortSignal;
-  /** Longest wait for the response headers, or between two chunks of a body, per attempt. */
+  /** Maximum wait for the response headers, or between two chunks of a body, per attempt. */
   attemptTimeoutMs: number;
   /** Receives one line per retry. */
   onRetry?: (message: string) => void;
@@ -186,9 +186,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * A client of the Marqo Ecommerce jobs API. Retries rate limits, server errors, network
- * failures and malformed bodies with full-jitter backoff inside one deadline; follows redirects
- * only within the base URL's origin, so the API key never goes anywhere else.
+ * A client of the Marqo Ecommerce jobs API. It retries rate limits, server errors, network
+ * failures and malformed bodies with full-jitter backoff inside one deadline. It follows redirects
+ * only within the base URL's origin, so the API key is sent nowhere else.
  */
 export class MarqoJobsClient {
   readonly requestCount = { value: 0 };
@@ -207,7 +207,7 @@ export class MarqoJobsClient {
       options.dispatcher ?? new Agent({ connections: 4, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
   }
 
-  /** Fetches one job. Throws ApiError; kind 'not-found' when the API answers 404. */
+  /** Fetches one job. Throws ApiError, of kind 'not-found' when the API returns 404. */
   async getJob(jobId: string): Promise<Job> {
     const path = `/indexes/${encodePathSegment(this.options.indexName)}/jobs/${encodePathSegment(jobId)}`;
     return this.call(path, (body) => {
