@@ -753,7 +753,7 @@ async function benchFailedIds(tools: Tools): Promise<Row[]> {
   }
 }
 
-const STARTUP_RUNS = 25;
+const STARTUP_RUNS = 41;
 
 /** Builds, with ncc, a bundle that only imports @actions/core and fails on its input, as a floor for start-up time. */
 async function buildReferenceBundle(tools: Tools): Promise<string> {
