@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { INPUT_DEFAULTS, InputError, parseSettings, type InputName, type RawInputs } from './settings.ts';
+import { INPUT_DEFAULTS, INPUT_NAMES, InputError, parseSettings, type InputName, type RawInputs } from './settings.ts';
 import { failureMessage, logSettings, watchAndJudge } from './engine.ts';
 import { buildTextSummary } from './report/text.ts';
 import { buildOutputs, writeReport } from './report/outputs.ts';
@@ -12,23 +12,12 @@ export const EXIT_PASSED = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-/** The inputs the command line takes as flags of the same name; the API key comes from MARQO_API_KEY. */
-const FLAG_INPUTS = [
-  'index-name',
-  'job-id',
-  'time-from',
-  'time-to',
-  'status',
-  'wait',
-  'timeout',
-  'poll-interval',
-  'max-failed-items',
-  'max-conflict-items',
-  'max-skipped-items',
-  'fail-on-status',
-  'fail-if-no-jobs',
-  'base-url',
-] as const satisfies readonly InputName[];
+/**
+ * Inputs that have no flag: the API key comes from MARQO_API_KEY, and the step summary and the
+ * pull-request comment exist only on GitHub. Every other input is a flag of the same name.
+ */
+const INPUTS_WITHOUT_FLAG: readonly InputName[] = ['api-key', 'summary', 'comment-on-pr', 'github-token'];
+const FLAG_INPUTS = INPUT_NAMES.filter((name) => !INPUTS_WITHOUT_FLAG.includes(name));
 
 const HELP = `Usage: marqo-ecom-jobs --index-name NAME [--job-id IDS | --time-from WHEN] [options]
 

@@ -28120,23 +28120,12 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 const EXIT_PASSED = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-/** The inputs the command line takes as flags of the same name; the API key comes from MARQO_API_KEY. */
-const FLAG_INPUTS = [
-    'index-name',
-    'job-id',
-    'time-from',
-    'time-to',
-    'status',
-    'wait',
-    'timeout',
-    'poll-interval',
-    'max-failed-items',
-    'max-conflict-items',
-    'max-skipped-items',
-    'fail-on-status',
-    'fail-if-no-jobs',
-    'base-url',
-];
+/**
+ * Inputs that have no flag: the API key comes from MARQO_API_KEY, and the step summary and the
+ * pull-request comment exist only on GitHub. Every other input is a flag of the same name.
+ */
+const INPUTS_WITHOUT_FLAG = ['api-key', 'summary', 'comment-on-pr', 'github-token'];
+const FLAG_INPUTS = _settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_NAMES */ .Qh.filter((name) => !INPUTS_WITHOUT_FLAG.includes(name));
 const HELP = `Usage: marqo-ecom-jobs --index-name NAME [--job-id IDS | --time-from WHEN] [options]
 
 Waits for the jobs of a Marqo Ecommerce index to reach a terminal status and
@@ -29792,15 +29781,16 @@ function buildTextSummary(settings, watch, verdict, now) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   P$: () => (/* binding */ parseSettings),
+/* harmony export */   Qh: () => (/* binding */ INPUT_NAMES),
 /* harmony export */   WJ: () => (/* binding */ INPUT_DEFAULTS),
 /* harmony export */   dz: () => (/* binding */ InputError)
 /* harmony export */ });
-/* unused harmony exports INPUT_NAMES, parseJobIds, parseBaseUrl */
+/* unused harmony exports parseJobIds, parseBaseUrl */
 /* harmony import */ var _marqo_job_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6407);
 /* harmony import */ var _time_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9834);
 
 
-const INPUT_NAMES = (/* unused pure expression or super */ null && ([
+const INPUT_NAMES = [
     'api-key',
     'index-name',
     'job-id',
@@ -29819,7 +29809,7 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'base-url',
     'comment-on-pr',
     'github-token',
-]));
+];
 /**
  * The default of every optional input, as action.yml declares it; the command-line tool uses
  * them too. A test keeps the two in step.
