@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { demoScenario } from './scenarios.ts';
 import { startEmulator } from './server.ts';
 import { parseTimestamp } from './timestamps.ts';
-import type { ScriptedJob } from './types.ts';
+import type { FaultRule, ScriptedJob } from './types.ts';
+import { FAULT_SPEC_HELP, parseFaultSpec } from './fault-spec.ts';
 
 const USAGE = `Usage: node test/emulator/cli.ts [options]
 
@@ -18,6 +19,11 @@ Options:
                       of a JSON file with an array of scripted jobs (default demo)
   --api-key KEY       API key that requests must send as a Bearer token (default demo-key)
   --index-name NAME   name of the only index that exists (default catalog-demo)
+  --fault SPEC        inject a fault, once per option given; SPEC is
+                      ${FAULT_SPEC_HELP}
+                      (example: --fault 429,retry-after=2,times=3 --fault reset,probability=0.1)
+  --clock-offset MS   service clock minus the real clock, in milliseconds; -5000 plays a
+                      runner clock 5 seconds ahead of the service (default 0)
   --help              print this help and exit
 `;
 
@@ -28,6 +34,8 @@ interface CliOptions {
   scenario: string;
   apiKey: string;
   indexName: string;
+  faults: FaultRule[];
+  clockOffsetMs: number;
 }
 
 function parseCommandLine(argv: string[]): CliOptions | 'help' {
@@ -42,6 +50,8 @@ function parseCommandLine(argv: string[]): CliOptions | 'help' {
         scenario: { type: 'string' },
         'api-key': { type: 'string' },
         'index-name': { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        'clock-offset': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -61,11 +71,26 @@ function parseCommandLine(argv: string[]): CliOptions | 'help' {
   if (apiKey === '') {
     throw new UsageError('Invalid --api-key: the key must not be empty');
   }
+  const faults = (values.fault ?? []).map((spec) => {
+    try {
+      return parseFaultSpec(spec);
+    } catch (error) {
+      throw new UsageError(`Invalid --fault ${JSON.stringify(spec)}: ${(error as Error).message}`);
+    }
+  });
+  const offsetText = values['clock-offset'] ?? '0';
+  if (!/^-?\d+$/.test(offsetText)) {
+    throw new UsageError(
+      `Invalid --clock-offset ${JSON.stringify(offsetText)}: expected whole milliseconds, such as -5000`,
+    );
+  }
   return {
     port,
     scenario: values.scenario ?? 'demo',
     apiKey,
     indexName: values['index-name'] ?? 'catalog-demo',
+    faults,
+    clockOffsetMs: Number(offsetText),
   };
 }
 
@@ -164,6 +189,7 @@ async function main(): Promise<number> {
       port: options.port,
       apiKey: options.apiKey,
       indexName: options.indexName,
+      clockOffsetMs: options.clockOffsetMs,
       jobs,
       onRequest(request) {
         // Decoded values read better than the percent-encoded query. A raw '+' shows as a space.
@@ -185,6 +211,8 @@ async function main(): Promise<number> {
     process.stderr.write(`Failed to start the emulator: ${(error as Error).message}\n`);
     return 1;
   }
+
+  for (const rule of options.faults) emulator.addFault(rule);
 
   // Handlers go in before the start-up lines, so a signal sent as soon as they appear is handled.
   const running = emulator;
