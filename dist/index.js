@@ -31866,6 +31866,11 @@ function parseJobIds(text) {
             throw new InputError('job-id', `${show(id)} contains a control character.`);
         if (id.length > 256)
             throw new InputError('job-id', `${show(id)} is longer than 256 characters.`);
+        // Quotes and brackets come from JSON printed without -r or a half-pasted body, never from an
+        // ID the API issued, so they are rejected before a request is wasted on them.
+        if (/["'`{}[\]()<>\\]/.test(id)) {
+            throw new InputError('job-id', `${show(id)} contains quotes or brackets. Pass bare IDs (jq -r '.jobId' prints them without quotes) or whole JSON bodies.`);
+        }
     }
     if (unique.length > MAX_JOB_IDS) {
         throw new InputError('job-id', `lists ${unique.length} job IDs; at most ${MAX_JOB_IDS} are supported. Watch a time window instead.`);
@@ -33245,6 +33250,14 @@ function logSettings(log, settings) {
         ? `${selection.jobIds.length} job ID(s)`
         : `the window ${selection.timeFrom ?? '(last 24 hours)'} to ${selection.timeTo ?? 'now'}${selection.status ? ` with status ${selection.status}` : ''}`;
     log.info(`Index ${JSON.stringify(settings.indexName)} at ${settings.baseUrl}: ${what}`);
+    if (selection.mode === 'window' &&
+        selection.timeFrom === null &&
+        selection.timeTo === null &&
+        selection.status === null) {
+        // An empty job-id is also what a misspelled step output gives, which would turn a deploy gate
+        // into an audit of unrelated jobs without a word.
+        log.warning('job-id is empty and no window is set, so every job of the last 24 hours is watched. If job IDs were meant to be passed, check the expression that sets job-id; to watch the window on purpose, set time-from (for example 24h).');
+    }
     log.info(`wait ${settings.wait}, timeout ${formatDuration(settings.timeoutMs)}, poll interval up to ${formatDuration(settings.pollIntervalMs)}`);
     const skipped = settings.maxSkippedItems?.text ?? 'no limit';
     log.info(`Thresholds: max-failed-items ${settings.maxFailedItems.text}, max-conflict-items ${settings.maxConflictItems.text}, max-skipped-items ${skipped}, fail-on-status ${settings.failOnStatus.join(',') || 'none'}`);

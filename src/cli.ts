@@ -120,13 +120,15 @@ async function readStdin(): Promise<string> {
 
 /** Runs the command line with `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
     help: { type: 'boolean', short: 'h' },
     'no-wait': { type: 'boolean' },
     report: { type: 'string' },
   };
   for (const name of FLAG_INPUTS) options[name] = { type: 'string' };
+  // Several --job-id flags add up, as a script building the command line would expect.
+  options['job-id'] = { type: 'string', multiple: true };
   try {
     values = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values;
   } catch (error) {
@@ -153,8 +155,19 @@ export async function main(argv: string[]): Promise<number> {
     const value = values[name];
     if (typeof value === 'string') inputs[name] = value;
   }
+  const jobIdFlags = values['job-id'];
+  const jobIdGiven = Array.isArray(jobIdFlags);
+  if (jobIdGiven) inputs['job-id'] = jobIdFlags.map(String).join('\n');
   if (values['no-wait']) inputs.wait = 'false';
   if (inputs['job-id'] === '-') inputs['job-id'] = await readStdin();
+  // Unlike an action input, a flag can be told apart from no flag: an empty --job-id is a mistake
+  // (an empty file or variable), and watching the whole window instead would judge other jobs.
+  if (jobIdGiven && inputs['job-id'].trim() === '') {
+    process.stderr.write(
+      'marqo-ecom-jobs: --job-id is empty. Pass job IDs, or leave out --job-id to watch a window.\n',
+    );
+    return EXIT_USAGE;
+  }
 
   let settings;
   try {

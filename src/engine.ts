@@ -42,6 +42,18 @@ export function logSettings(log: Logger, settings: Settings): void {
       ? `${selection.jobIds.length} job ID(s)`
       : `the window ${selection.timeFrom ?? '(last 24 hours)'} to ${selection.timeTo ?? 'now'}${selection.status ? ` with status ${selection.status}` : ''}`;
   log.info(`Index ${JSON.stringify(settings.indexName)} at ${settings.baseUrl}: ${what}`);
+  if (
+    selection.mode === 'window' &&
+    selection.timeFrom === null &&
+    selection.timeTo === null &&
+    selection.status === null
+  ) {
+    // An empty job-id is also what a misspelled step output gives, which would turn a deploy gate
+    // into an audit of unrelated jobs without a word.
+    log.warning(
+      'job-id is empty and no window is set, so every job of the last 24 hours is watched. If job IDs were meant to be passed, check the expression that sets job-id; to watch the window on purpose, set time-from (for example 24h).',
+    );
+  }
   log.info(
     `wait ${settings.wait}, timeout ${formatDuration(settings.timeoutMs)}, poll interval up to ${formatDuration(settings.pollIntervalMs)}`,
   );

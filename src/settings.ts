@@ -228,6 +228,14 @@ export function parseJobIds(text: string): string[] {
     if (id === '.' || id === '..') throw new InputError('job-id', `${show(id)} is not a job ID.`);
     if (hasControlCharacters(id)) throw new InputError('job-id', `${show(id)} contains a control character.`);
     if (id.length > 256) throw new InputError('job-id', `${show(id)} is longer than 256 characters.`);
+    // Quotes and brackets come from JSON printed without -r or a half-pasted body, never from an
+    // ID the API issued, so they are rejected before a request is wasted on them.
+    if (/["'`{}[\]()<>\\]/.test(id)) {
+      throw new InputError(
+        'job-id',
+        `${show(id)} contains quotes or brackets. Pass bare IDs (jq -r '.jobId' prints them without quotes) or whole JSON bodies.`,
+      );
+    }
   }
   if (unique.length > MAX_JOB_IDS) {
     throw new InputError(

@@ -28230,6 +28230,8 @@ async function main(argv) {
     };
     for (const name of FLAG_INPUTS)
         options[name] = { type: 'string' };
+    // Several --job-id flags add up, as a script building the command line would expect.
+    options['job-id'] = { type: 'string', multiple: true };
     try {
         values = (0,node_util__WEBPACK_IMPORTED_MODULE_0__.parseArgs)({ args: argv, options, allowPositionals: false, strict: true }).values;
     }
@@ -28255,10 +28257,20 @@ async function main(argv) {
         if (typeof value === 'string')
             inputs[name] = value;
     }
+    const jobIdFlags = values['job-id'];
+    const jobIdGiven = Array.isArray(jobIdFlags);
+    if (jobIdGiven)
+        inputs['job-id'] = jobIdFlags.map(String).join('\n');
     if (values['no-wait'])
         inputs.wait = 'false';
     if (inputs['job-id'] === '-')
         inputs['job-id'] = await readStdin();
+    // Unlike an action input, a flag can be told apart from no flag: an empty --job-id is a mistake
+    // (an empty file or variable), and watching the whole window instead would judge other jobs.
+    if (jobIdGiven && inputs['job-id'].trim() === '') {
+        process.stderr.write('marqo-ecom-jobs: --job-id is empty. Pass job IDs, or leave out --job-id to watch a window.\n');
+        return EXIT_USAGE;
+    }
     let settings;
     try {
         settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .parseSettings */ .P$)(inputs, Date.now());
@@ -28371,6 +28383,14 @@ function logSettings(log, settings) {
         ? `${selection.jobIds.length} job ID(s)`
         : `the window ${selection.timeFrom ?? '(last 24 hours)'} to ${selection.timeTo ?? 'now'}${selection.status ? ` with status ${selection.status}` : ''}`;
     log.info(`Index ${JSON.stringify(settings.indexName)} at ${settings.baseUrl}: ${what}`);
+    if (selection.mode === 'window' &&
+        selection.timeFrom === null &&
+        selection.timeTo === null &&
+        selection.status === null) {
+        // An empty job-id is also what a misspelled step output gives, which would turn a deploy gate
+        // into an audit of unrelated jobs without a word.
+        log.warning('job-id is empty and no window is set, so every job of the last 24 hours is watched. If job IDs were meant to be passed, check the expression that sets job-id; to watch the window on purpose, set time-from (for example 24h).');
+    }
     log.info(`wait ${settings.wait}, timeout ${(0,_time_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(settings.timeoutMs)}, poll interval up to ${(0,_time_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(settings.pollIntervalMs)}`);
     const skipped = settings.maxSkippedItems?.text ?? 'no limit';
     log.info(`Thresholds: max-failed-items ${settings.maxFailedItems.text}, max-conflict-items ${settings.maxConflictItems.text}, max-skipped-items ${skipped}, fail-on-status ${settings.failOnStatus.join(',') || 'none'}`);
@@ -29959,6 +29979,11 @@ function parseJobIds(text) {
             throw new InputError('job-id', `${show(id)} contains a control character.`);
         if (id.length > 256)
             throw new InputError('job-id', `${show(id)} is longer than 256 characters.`);
+        // Quotes and brackets come from JSON printed without -r or a half-pasted body, never from an
+        // ID the API issued, so they are rejected before a request is wasted on them.
+        if (/["'`{}[\]()<>\\]/.test(id)) {
+            throw new InputError('job-id', `${show(id)} contains quotes or brackets. Pass bare IDs (jq -r '.jobId' prints them without quotes) or whole JSON bodies.`);
+        }
     }
     if (unique.length > MAX_JOB_IDS) {
         throw new InputError('job-id', `lists ${unique.length} job IDs; at most ${MAX_JOB_IDS} are supported. Watch a time window instead.`);

@@ -228,6 +228,25 @@ describe('cli input', () => {
     expect(run.stdout).toContain('2 job(s)');
   });
 
+  it('adds up repeated --job-id flags', async () => {
+    const api = await startApi({ jobs: [finishedJob('job-a'), finishedJob('job-b')] });
+
+    const run = await runCli([...target(api), '--job-id', 'job-a', '--job-id', 'job-b']);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('2 job(s)');
+  });
+
+  it('rejects empty stdin for --job-id -', async () => {
+    const api = await startApi({ jobs: [finishedJob('job-a')] });
+
+    const run = await runCli([...target(api), '--job-id', '-'], { stdin: '' });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--job-id is empty');
+    expect(api.requests).toHaveLength(0);
+  });
+
   const badUsage: { case: string; args: string[]; apiKey?: null; names: string[] }[] = [
     { case: 'unknown flag', args: ['--bogus', 'x'], names: ['--bogus', '--help'] },
     { case: 'duration without unit', args: ['--timeout', '600'], names: ['--timeout', '"600"', '600s'] },
@@ -240,6 +259,8 @@ describe('cli input', () => {
     },
     { case: 'positional argument', args: ['job-a'], names: ["'job-a'"] },
     { case: 'flag without value', args: ['--job-id'], names: ['--job-id'] },
+    { case: 'empty job-id', args: ['--job-id', ''], names: ['--job-id'] },
+    { case: 'quoted job ID', args: ['--job-id', '"job-a"'], names: ['--job-id', 'quotes'] },
   ];
 
   for (const entry of badUsage) {

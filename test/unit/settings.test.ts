@@ -558,6 +558,14 @@ describe('parseSettings job-id', () => {
     expect(jobIds('a,b c\nd\r\ne\t f , g')).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   });
 
+  it.each(['"1c0f6e52"', "'1c0f6e52'", '(index', 'jobId}'])('rejects the ID %s with quotes or brackets', (text) => {
+    const error = rejection({ 'job-id': text });
+
+    expect(error.input).toBe('job-id');
+    expect(error.message).toContain(JSON.stringify(text));
+    expect(error.message).toContain("jq -r '.jobId'");
+  });
+
   it('reads a documents call body', () => {
     expect(jobIds('{"jobId": "1c0f6e52-aaaa"}')).toEqual(['1c0f6e52-aaaa']);
   });
