@@ -16,7 +16,7 @@ const API_KEY = 'demo-key';
 const INDEX_NAME = 'catalog-demo';
 
 function banner(title: string): void {
-  console.log(`\n\x1b[1m=== ${title} ===\x1b[0m\n`);
+  console.log(process.stdout.isTTY ? `\n\x1b[1m=== ${title} ===\x1b[0m\n` : `\n=== ${title} ===\n`);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -229,6 +229,20 @@ async function main(): Promise<number> {
     `Marqo jobs emulator on ${emulator.baseUrl} (index ${options.indexName}, API key ${options.apiKey}, ${jobs.length} jobs)\n`,
   );
   process.stdout.write(`${jobs.map((job) => job.jobId).join(',')}\n`);
+
+  // The jobs appear at their scripted createdAt, as a deploy pushes them, so a user who watches
+  // them at once would see 404s. A line says when the last one exists.
+  const lastCreatedMs = Math.max(0, ...jobs.map((job) => job.visibleAtMs ?? job.createdAtMs ?? 0));
+  if (lastCreatedMs > 0) {
+    process.stdout.write(
+      `The jobs are created over the next ${Math.ceil(lastCreatedMs / 1000)} s, as a deploy pushes them.\n`,
+    );
+    const timer = setTimeout(
+      () => process.stdout.write(`All ${jobs.length} jobs created; restart the emulator to replay the deploy.\n`),
+      Math.max(0, emulator.startedAt + lastCreatedMs - Date.now()),
+    );
+    void stopped.then(() => clearTimeout(timer));
+  }
   await stopped;
   return 0;
 }

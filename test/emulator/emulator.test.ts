@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRandom, demoScenario, failedJobWithIds, sameTimestampPile, uniformJobs } from './scenarios.ts';
 import { startEmulator } from './server.ts';
 import type { Emulator, EmulatorOptions, ScriptedJob } from './server.ts';
@@ -558,7 +558,11 @@ describe('timelines', () => {
       },
     });
     const emulator = await start({ jobs: [job, completedJob('fine')] });
+    // The emulator logs the error with its stack; the spy keeps it out of the test output.
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const broken = await getJson(jobUrl(emulator, 'broken'));
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/transform failed on purpose/));
+    logged.mockRestore();
     expect(broken.status).toBe(500);
     expect(broken.body.message).toMatch(/transform failed on purpose/);
     expect((await getJson(jobUrl(emulator, 'fine'))).status).toBe(200);
