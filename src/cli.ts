@@ -84,6 +84,20 @@ function withFlagNames(message: string): string {
 }
 
 /** Writes the log to standard error, so standard output carries only the summary. */
+// Only the hyphenated names: `status`, `timeout` and `wait` are also plain words of the messages.
+const INPUT_NAME_PATTERN = new RegExp(
+  `(?<![\\w-])(${INPUT_NAMES.filter((name) => name.includes('-')).join('|')})(?![\\w-])`,
+  'g',
+);
+
+/**
+ * Rewrites the engine's messages for a terminal: they name action inputs (`api-key`,
+ * `max-failed-items`), which the CLI takes as MARQO_API_KEY and `--` flags.
+ */
+export function cliWording(text: string): string {
+  return text.replace(INPUT_NAME_PATTERN, (name) => (name === 'api-key' ? 'MARQO_API_KEY' : `--${name}`));
+}
+
 class TerminalLogger implements Logger {
   private readonly secret: string;
   constructor(secret: string) {
@@ -92,7 +106,7 @@ class TerminalLogger implements Logger {
   private line(prefix: string, message: string): void {
     const text = this.secret ? message.split(this.secret).join('***') : message;
     const time = new Date().toISOString().slice(11, 19);
-    process.stderr.write(`${time} ${prefix}${logSafe(text)}\n`);
+    process.stderr.write(`${time} ${prefix}${logSafe(cliWording(text))}\n`);
   }
   info(message: string): void {
     this.line('', message);
@@ -200,7 +214,7 @@ export async function main(argv: string[]): Promise<number> {
     const redact = (text: string): string => (apiKey ? text.split(apiKey).join('***') : text);
     // The summary cuts long IDs and messages, so a key in API text is replaced before that.
     const shown = redactForDisplay(watch, verdict, redact);
-    process.stdout.write(buildTextSummary(settings, shown.watch, shown.verdict, Date.now()));
+    process.stdout.write(cliWording(buildTextSummary(settings, shown.watch, shown.verdict, Date.now())));
     const reportFile = typeof values.report === 'string' ? values.report : '';
     if (reportFile) {
       try {

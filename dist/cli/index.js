@@ -28096,6 +28096,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fb: () => (/* binding */ cliWording),
 /* harmony export */   K5: () => (/* binding */ EXIT_PASSED),
 /* harmony export */   Ri: () => (/* binding */ EXIT_USAGE),
 /* harmony export */   hj: () => (/* binding */ EXIT_FAILED),
@@ -28186,6 +28187,15 @@ function withFlagNames(message) {
         .join('');
 }
 /** Writes the log to standard error, so standard output carries only the summary. */
+// Only the hyphenated names: `status`, `timeout` and `wait` are also plain words of the messages.
+const INPUT_NAME_PATTERN = new RegExp(`(?<![\\w-])(${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_NAMES */ .Qh.filter((name) => name.includes('-')).join('|')})(?![\\w-])`, 'g');
+/**
+ * Rewrites the engine's messages for a terminal: they name action inputs (`api-key`,
+ * `max-failed-items`), which the CLI takes as MARQO_API_KEY and `--` flags.
+ */
+function cliWording(text) {
+    return text.replace(INPUT_NAME_PATTERN, (name) => (name === 'api-key' ? 'MARQO_API_KEY' : `--${name}`));
+}
 class TerminalLogger {
     secret;
     constructor(secret) {
@@ -28194,7 +28204,7 @@ class TerminalLogger {
     line(prefix, message) {
         const text = this.secret ? message.split(this.secret).join('***') : message;
         const time = new Date().toISOString().slice(11, 19);
-        process.stderr.write(`${time} ${prefix}${(0,_logger_js__WEBPACK_IMPORTED_MODULE_5__/* .logSafe */ .s)(text)}\n`);
+        process.stderr.write(`${time} ${prefix}${(0,_logger_js__WEBPACK_IMPORTED_MODULE_5__/* .logSafe */ .s)(cliWording(text))}\n`);
     }
     info(message) {
         this.line('', message);
@@ -28302,7 +28312,7 @@ async function main(argv) {
         const redact = (text) => (apiKey ? text.split(apiKey).join('***') : text);
         // The summary cuts long IDs and messages, so a key in API text is replaced before that.
         const shown = (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_6__/* .redactForDisplay */ .J)(watch, verdict, redact);
-        process.stdout.write((0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .buildTextSummary */ .K)(settings, shown.watch, shown.verdict, Date.now()));
+        process.stdout.write(cliWording((0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .buildTextSummary */ .K)(settings, shown.watch, shown.verdict, Date.now())));
         const reportFile = typeof values.report === 'string' ? values.report : '';
         if (reportFile) {
             try {
@@ -29751,7 +29761,7 @@ function buildTextSummary(settings, watch, verdict, now) {
         lines.push(`Jobs: ${byStatus.join(', ')}`);
     if (watch.jobs.length > 0) {
         lines.push('');
-        lines.push(`${pad('JOB ID', 38)} ${pad('STATUS', 12)} ${pad('PROCESSED/TOTAL', 16)} ${pad('FAILED', 7)} ${pad('CONFLICT', 9)} DURATION`);
+        lines.push(`${pad('JOB ID', 38)} ${pad('STATUS', 12)} ${pad('PROCESSED/TOTAL', 16)} ${pad('FAILED', 7)} ${pad('CONFLICT', 9)} ${pad('SKIPPED', 8)} DURATION`);
         const problems = (job) => {
             if (job.job === null || job.phase !== 'terminal')
                 return 0;
@@ -29767,7 +29777,7 @@ function buildTextSummary(settings, watch, verdict, now) {
                 continue;
             }
             const status = job.jobStatus ?? `?${job.rawStatus}`;
-            lines.push(`${pad(clip(watched.jobId, 38), 38)} ${pad(clip(status, 12), 12)} ${pad(`${job.processedItems}/${job.totalItems}`, 16)} ${pad(String((0,src_verdict/* effectiveFailedItems */.fh)(job)), 7)} ${pad(String(job.conflictItems), 9)} ${jobDuration(job, now)}`);
+            lines.push(`${pad(clip(watched.jobId, 38), 38)} ${pad(clip(status, 12), 12)} ${pad(`${job.processedItems}/${job.totalItems}`, 16)} ${pad(String((0,src_verdict/* effectiveFailedItems */.fh)(job)), 7)} ${pad(String(job.conflictItems), 9)} ${pad(String(job.skippedItems), 8)} ${jobDuration(job, now)}`);
         }
         if (ordered.length > MAX_JOB_ROWS)
             lines.push(`… and ${ordered.length - MAX_JOB_ROWS} more jobs (all are in the JSON report)`);
@@ -31382,6 +31392,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decod
 /******/ var __webpack_exports__EXIT_FAILED = __webpack_exports__.hj;
 /******/ var __webpack_exports__EXIT_PASSED = __webpack_exports__.K5;
 /******/ var __webpack_exports__EXIT_USAGE = __webpack_exports__.Ri;
+/******/ var __webpack_exports__cliWording = __webpack_exports__.Fb;
 /******/ var __webpack_exports__main = __webpack_exports__.iW;
-/******/ export { __webpack_exports__EXIT_FAILED as EXIT_FAILED, __webpack_exports__EXIT_PASSED as EXIT_PASSED, __webpack_exports__EXIT_USAGE as EXIT_USAGE, __webpack_exports__main as main };
+/******/ export { __webpack_exports__EXIT_FAILED as EXIT_FAILED, __webpack_exports__EXIT_PASSED as EXIT_PASSED, __webpack_exports__EXIT_USAGE as EXIT_USAGE, __webpack_exports__cliWording as cliWording, __webpack_exports__main as main };
 /******/ 

@@ -48,7 +48,7 @@ export function buildTextSummary(settings: Settings, watch: WatchResult, verdict
   if (watch.jobs.length > 0) {
     lines.push('');
     lines.push(
-      `${pad('JOB ID', 38)} ${pad('STATUS', 12)} ${pad('PROCESSED/TOTAL', 16)} ${pad('FAILED', 7)} ${pad('CONFLICT', 9)} DURATION`,
+      `${pad('JOB ID', 38)} ${pad('STATUS', 12)} ${pad('PROCESSED/TOTAL', 16)} ${pad('FAILED', 7)} ${pad('CONFLICT', 9)} ${pad('SKIPPED', 8)} DURATION`,
     );
     const problems = (job: WatchResult['jobs'][number]): number => {
       if (job.job === null || job.phase !== 'terminal') return 0;
@@ -67,7 +67,7 @@ export function buildTextSummary(settings: Settings, watch: WatchResult, verdict
       }
       const status = job.jobStatus ?? `?${job.rawStatus}`;
       lines.push(
-        `${pad(clip(watched.jobId, 38), 38)} ${pad(clip(status, 12), 12)} ${pad(`${job.processedItems}/${job.totalItems}`, 16)} ${pad(String(effectiveFailedItems(job)), 7)} ${pad(String(job.conflictItems), 9)} ${jobDuration(job, now)}`,
+        `${pad(clip(watched.jobId, 38), 38)} ${pad(clip(status, 12), 12)} ${pad(`${job.processedItems}/${job.totalItems}`, 16)} ${pad(String(effectiveFailedItems(job)), 7)} ${pad(String(job.conflictItems), 9)} ${pad(String(job.skippedItems), 8)} ${jobDuration(job, now)}`,
       );
     }
     if (ordered.length > MAX_JOB_ROWS)

@@ -117,8 +117,8 @@ describe('cli run', () => {
 
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/^Marqo jobs FAILED: index catalog-demo, 3 job\(s\)/);
-    expect(run.stdout).toContain('  - failedItems 12 > max-failed-items 0');
-    expect(run.stdout).toContain('  - conflictItems 3 > max-conflict-items 0');
+    expect(run.stdout).toContain('  - failedItems 12 > --max-failed-items 0');
+    expect(run.stdout).toContain('  - conflictItems 3 > --max-conflict-items 0');
     expect(run.stdout).toContain('Items: 140 total, 125 processed, 12 failed, 3 in conflict, 0 skipped');
     expect(run.stdout).toContain('invalid_field_value: sku-0, sku-1, sku-2');
     expect(run.stderr).toMatch(/error: Marqo jobs failed: 2 reasons/);
@@ -156,7 +156,7 @@ describe('cli run', () => {
     ]);
 
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain('1 job ended FAILED, which fail-on-status lists: job-failed');
+    expect(run.stdout).toContain('1 job ended FAILED, which --fail-on-status lists: job-failed');
   });
 
   it('times out with exit 1', async () => {
