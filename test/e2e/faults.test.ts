@@ -400,6 +400,21 @@ describe.concurrent('malformed responses', () => {
     expect(message).toContain('the response body of 314572800 bytes is over the limit of 268435456 bytes (256 MiB)');
     expect(result.outputs['jobs-by-status']).toBe('{"UNREADABLE":1}');
   });
+
+  it('stops reading a chunked oversize body', async () => {
+    const emulator = await resources.emulator({ jobs: [job('job-a')] });
+    // No Content-Length: the client finds the size only by reading, and must stop at 256 MiB.
+    emulator.addFault({ endpoint: 'job', fault: { kind: 'oversize', bytes: 300 * 1024 * 1024, chunked: true } });
+
+    const result = await resources.run({ 'job-id': 'job-a', 'base-url': emulator.baseUrl });
+
+    expectVerdict(result, 'failed');
+    expect(requestsTo(emulator, 'job')).toHaveLength(1);
+    expect(retryLines(result)).toEqual([]);
+    const [message] = errorAnnotations(result);
+    expect(message).toContain('the response body is over the limit of 268435456 bytes (256 MiB)');
+    expect(result.outputs['jobs-by-status']).toBe('{"UNREADABLE":1}');
+  });
 });
 
 describe.concurrent('statuses and timestamps', () => {

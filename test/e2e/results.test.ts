@@ -182,6 +182,20 @@ describe.concurrent('result', () => {
     expect((await readReport(run)).report.result).toBe('cancelled');
   });
 
+  it('cancelled by SIGTERM alone', async () => {
+    const emulator = await startApi({ jobs: [finishedJob('done-1'), endlessJob('stuck-1')] });
+    const cancelAfterMs = 2_500;
+    const run = await runGate(emulator, { 'job-id': 'done-1,stuck-1' }, { cancelAfterMs, cancelSignal: 'SIGTERM' });
+
+    expect(run.signal).toBeNull();
+    expect(run.exitCode).not.toBe(0);
+    expect(run.durationMs - cancelAfterMs).toBeLessThan(5_000);
+    expect(run.outputs.result).toBe('cancelled');
+    expect(summaryHeading(run)).toBe(HEADINGS.cancelled);
+    expect(logLines(run)).toContain('Received SIGTERM: stopping requests and writing the report');
+    expect((await readReport(run)).report.result).toBe('cancelled');
+  });
+
   it('cancelled during a hanging request', async () => {
     // The first read gets a response and every later one hangs, so SIGINT arrives while a request is open.
     let jobReads = 0;

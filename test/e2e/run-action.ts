@@ -28,6 +28,8 @@ export interface RunActionOptions {
   entry?: string;
   /** Sends SIGINT after this many ms, then SIGTERM 2.5 s later if the process still runs. */
   cancelAfterMs?: number;
+  /** Sends this signal alone at `cancelAfterMs`, in place of SIGINT then SIGTERM. */
+  cancelSignal?: 'SIGTERM';
   /** Sends SIGKILL after this many ms. Default 60 s. */
   timeoutMs?: number;
 }
@@ -107,6 +109,10 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
   if (options.cancelAfterMs !== undefined) {
     timers.push(
       setTimeout(() => {
+        if (options.cancelSignal === 'SIGTERM') {
+          child.kill('SIGTERM');
+          return;
+        }
         child.kill('SIGINT');
         timers.push(setTimeout(() => child.kill('SIGTERM'), CANCEL_ESCALATION_MS));
       }, options.cancelAfterMs),

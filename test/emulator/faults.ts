@@ -94,7 +94,7 @@ export function applyFault(fault: Fault, exchange: FaultExchange): void {
       writeTruncated(exchange);
       return;
     case 'oversize':
-      streamOversize(response, record, fault.bytes);
+      streamOversize(response, record, fault.bytes, fault.chunked === true);
       return;
     case 'mutate':
       writeResponse(response, record, mutateResponse(exchange.computeResponse(), fault.mutate));
@@ -134,9 +134,16 @@ function writeTruncated(exchange: FaultExchange): void {
  * Streams `totalBytes` of JSON-like filler under a matching Content-Length. It writes one chunk at
  * a time, waits for 'drain' under backpressure and stops as soon as the client goes away.
  */
-function streamOversize(response: ServerResponse, record: RecordedRequest, totalBytes: number): void {
+function streamOversize(response: ServerResponse, record: RecordedRequest, totalBytes: number, chunked: boolean): void {
   record.status = 200;
-  response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(totalBytes) });
+  // Without Content-Length, Node sends the body with chunked transfer encoding, so the client
+  // learns the size only by reading.
+  response.writeHead(
+    200,
+    chunked
+      ? { 'content-type': 'application/json' }
+      : { 'content-type': 'application/json', 'content-length': String(totalBytes) },
+  );
 
   const head = Buffer.from('{"jobs":[');
   const entry = '{"jobId":"00000000-0000-4000-8000-000000000000","jobStatus":"COMPLETED","totalItems":50},';

@@ -83,7 +83,7 @@ export type Fault =
   /** The first half of the real body with the full `Content-Length`, then the socket ends. */
   | { kind: 'truncate' }
   /** A 200 with `Content-Length: bytes`, streaming JSON-like filler until done or the client goes away. */
-  | { kind: 'oversize'; bytes: number }
+  | { kind: 'oversize'; bytes: number; chunked?: boolean }
   /** The real JSON body, rewritten. Non-JSON bodies are sent unchanged. */
   | { kind: 'mutate'; mutate: (body: unknown) => unknown }
   /** The real response, computed and sent after a pause. */
