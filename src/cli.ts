@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import packageJson from '../package.json' with { type: 'json' };
 import { INPUT_DEFAULTS, INPUT_NAMES, InputError, parseSettings, type InputName, type RawInputs } from './settings.ts';
 import { failureMessage, logSettings, watchAndJudge } from './engine.ts';
 import { buildTextSummary } from './report/text.ts';
@@ -55,6 +56,7 @@ Output:
   --base-url URL             API base URL, https except for loopback hosts
                              (default: ${INPUT_DEFAULTS['base-url']})
   -h, --help                 print this help
+  --version                  print the version
 
 Durations are a number with a unit: ms, s, m, h or d (1h30m). Exit status: 0 passed
 or pending, 1 failed, timed out, cancelled or the report not written, 2 invalid usage.
@@ -137,6 +139,7 @@ export async function main(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
     help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
     'no-wait': { type: 'boolean' },
     report: { type: 'string' },
   };
@@ -153,6 +156,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (values.help) {
     process.stdout.write(HELP);
+    return EXIT_PASSED;
+  }
+  if (values.version) {
+    process.stdout.write(`marqo-ecom-jobs ${packageJson.version}\n`);
     return EXIT_PASSED;
   }
 

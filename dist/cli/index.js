@@ -28104,12 +28104,14 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */ });
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8750);
-/* harmony import */ var _engine_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(825);
-/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4800);
-/* harmony import */ var _report_outputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4042);
-/* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(649);
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6999);
+/* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8330);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8750);
+/* harmony import */ var _engine_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(825);
+/* harmony import */ var _report_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4800);
+/* harmony import */ var _report_outputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4042);
+/* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(649);
+/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6999);
+
 
 
 
@@ -28126,7 +28128,7 @@ const EXIT_USAGE = 2;
  * pull-request comment exist only on GitHub. Every other input is a flag of the same name.
  */
 const INPUTS_WITHOUT_FLAG = ['api-key', 'summary', 'comment-on-pr', 'github-token'];
-const FLAG_INPUTS = _settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_NAMES */ .Qh.filter((name) => !INPUTS_WITHOUT_FLAG.includes(name));
+const FLAG_INPUTS = _settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_NAMES */ .Qh.filter((name) => !INPUTS_WITHOUT_FLAG.includes(name));
 const HELP = `Usage: marqo-ecom-jobs --index-name NAME [--job-id IDS | --time-from WHEN] [options]
 
 Waits for the jobs of a Marqo Ecommerce index to reach a terminal status and
@@ -28145,24 +28147,25 @@ Selection:
                              COMPLETED, FAILED, CONFLICT, CANCELLED); default: all
 
 Waiting:
-  --wait true|false          poll until every job is terminal (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ.wait})
+  --wait true|false          poll until every job is terminal (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ.wait})
   --no-wait                  same as --wait false: judge one snapshot
-  --timeout DURATION         one deadline for the whole wait (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ.timeout})
-  --poll-interval DURATION   longest pause between two polls (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ['poll-interval']})
+  --timeout DURATION         one deadline for the whole wait (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ.timeout})
+  --poll-interval DURATION   longest pause between two polls (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ['poll-interval']})
 
 Limits:
-  --max-failed-items N|P%    failed items allowed, a count or a percentage of all items (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ['max-failed-items']})
-  --max-conflict-items N|P%  items skipped by version conflicts allowed (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ['max-conflict-items']})
+  --max-failed-items N|P%    failed items allowed, a count or a percentage of all items (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ['max-failed-items']})
+  --max-conflict-items N|P%  items skipped by version conflicts allowed (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ['max-conflict-items']})
   --max-skipped-items N|P%   skipped items allowed (default: no limit)
-  --fail-on-status LIST      comma-separated statuses that fail the run (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ['fail-on-status']})
-  --fail-if-no-jobs true|false  fail when the window contains no job (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ['fail-if-no-jobs']})
+  --fail-on-status LIST      comma-separated statuses that fail the run (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ['fail-on-status']})
+  --fail-if-no-jobs true|false  fail when the window contains no job (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ['fail-if-no-jobs']})
 
 Output:
   --report FILE              write the JSON report (settings, window, verdict, every job) to FILE
                              (default: none)
   --base-url URL             API base URL, https except for loopback hosts
-                             (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ['base-url']})
+                             (default: ${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ['base-url']})
   -h, --help                 print this help
+  --version                  print the version
 
 Durations are a number with a unit: ms, s, m, h or d (1h30m). Exit status: 0 passed
 or pending, 1 failed, timed out, cancelled or the report not written, 2 invalid usage.
@@ -28188,7 +28191,7 @@ function withFlagNames(message) {
 }
 /** Writes the log to standard error, so standard output carries only the summary. */
 // Only the hyphenated names: `status`, `timeout` and `wait` are also plain words of the messages.
-const INPUT_NAME_PATTERN = new RegExp(`(?<![\\w-])(${_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_NAMES */ .Qh.filter((name) => name.includes('-')).join('|')})(?![\\w-])`, 'g');
+const INPUT_NAME_PATTERN = new RegExp(`(?<![\\w-])(${_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_NAMES */ .Qh.filter((name) => name.includes('-')).join('|')})(?![\\w-])`, 'g');
 /**
  * Rewrites the engine's messages for a terminal: they name action inputs (`api-key`,
  * `max-failed-items`), which the CLI takes as MARQO_API_KEY and `--` flags.
@@ -28204,7 +28207,7 @@ class TerminalLogger {
     line(prefix, message) {
         const text = this.secret ? message.split(this.secret).join('***') : message;
         const time = new Date().toISOString().slice(11, 19);
-        process.stderr.write(`${time} ${prefix}${(0,_logger_js__WEBPACK_IMPORTED_MODULE_5__/* .logSafe */ .s)(cliWording(text))}\n`);
+        process.stderr.write(`${time} ${prefix}${(0,_logger_js__WEBPACK_IMPORTED_MODULE_6__/* .logSafe */ .s)(cliWording(text))}\n`);
     }
     info(message) {
         this.line('', message);
@@ -28235,6 +28238,7 @@ async function main(argv) {
     let values;
     const options = {
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
         'no-wait': { type: 'boolean' },
         report: { type: 'string' },
     };
@@ -28253,9 +28257,13 @@ async function main(argv) {
         process.stdout.write(HELP);
         return EXIT_PASSED;
     }
+    if (values.version) {
+        process.stdout.write(`marqo-ecom-jobs ${_package_json__WEBPACK_IMPORTED_MODULE_1__/* .version */ .rE}\n`);
+        return EXIT_PASSED;
+    }
     const apiKey = process.env.MARQO_API_KEY ?? '';
     const inputs = {
-        ..._settings_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_DEFAULTS */ .WJ,
+        ..._settings_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_DEFAULTS */ .WJ,
         'api-key': apiKey,
         'index-name': '',
         'comment-on-pr': 'false',
@@ -28283,10 +28291,10 @@ async function main(argv) {
     }
     let settings;
     try {
-        settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_1__/* .parseSettings */ .P$)(inputs, Date.now());
+        settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_2__/* .parseSettings */ .P$)(inputs, Date.now());
     }
     catch (error) {
-        if (error instanceof _settings_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz) {
+        if (error instanceof _settings_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz) {
             const prefix = `Invalid input ${error.input}: `;
             const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
             let message = `Invalid --${error.input}: ${withFlagNames(detail)}`;
@@ -28307,16 +28315,16 @@ async function main(argv) {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-        (0,_engine_js__WEBPACK_IMPORTED_MODULE_2__/* .logSettings */ .AF)(log, settings);
-        const { watch, verdict } = await (0,_engine_js__WEBPACK_IMPORTED_MODULE_2__/* .watchAndJudge */ .MR)(settings, log, controller.signal);
+        (0,_engine_js__WEBPACK_IMPORTED_MODULE_3__/* .logSettings */ .AF)(log, settings);
+        const { watch, verdict } = await (0,_engine_js__WEBPACK_IMPORTED_MODULE_3__/* .watchAndJudge */ .MR)(settings, log, controller.signal);
         const redact = (text) => (apiKey ? text.split(apiKey).join('***') : text);
         // The summary cuts long IDs and messages, so a key in API text is replaced before that.
-        const shown = (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_6__/* .redactForDisplay */ .J)(watch, verdict, redact);
-        process.stdout.write(cliWording((0,_report_text_js__WEBPACK_IMPORTED_MODULE_3__/* .buildTextSummary */ .K)(settings, shown.watch, shown.verdict, Date.now())));
+        const shown = (0,_report_redact_js__WEBPACK_IMPORTED_MODULE_7__/* .redactForDisplay */ .J)(watch, verdict, redact);
+        process.stdout.write(cliWording((0,_report_text_js__WEBPACK_IMPORTED_MODULE_4__/* .buildTextSummary */ .K)(settings, shown.watch, shown.verdict, Date.now())));
         const reportFile = typeof values.report === 'string' ? values.report : '';
         if (reportFile) {
             try {
-                await (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_4__/* .writeReport */ .u5)(reportFile, settings, watch, verdict, Date.now(), redact);
+                await (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_5__/* .writeReport */ .u5)(reportFile, settings, watch, verdict, Date.now(), redact);
                 log.info(`Report written to ${reportFile}`);
             }
             catch (error) {
@@ -28324,11 +28332,11 @@ async function main(argv) {
                 return EXIT_FAILED;
             }
         }
-        const outputs = (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_4__/* .buildOutputs */ .JZ)(watch, verdict, reportFile);
+        const outputs = (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_5__/* .buildOutputs */ .JZ)(watch, verdict, reportFile);
         log.info(`result=${outputs.result} failed-items=${outputs['failed-items']} conflict-items=${outputs['conflict-items']} skipped-items=${outputs['skipped-items']}`);
         if (verdict.result === 'passed' || verdict.result === 'pending')
             return EXIT_PASSED;
-        log.error((0,_engine_js__WEBPACK_IMPORTED_MODULE_2__/* .failureMessage */ .oh)(verdict).split('\n')[0] ?? verdict.result);
+        log.error((0,_engine_js__WEBPACK_IMPORTED_MODULE_3__/* .failureMessage */ .oh)(verdict).split('\n')[0] ?? verdict.result);
         return EXIT_FAILED;
     }
     finally {
@@ -31245,6 +31253,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 8330:
+/***/ ((module) => {
+
+module.exports = {"rE":"0.1.0"};
 
 /***/ })
 

@@ -18,7 +18,7 @@ const RUN_TIMEOUT_MS = 20_000;
 // The inputs that make sense only inside a workflow: the key comes from MARQO_API_KEY, and the
 // command line has no step summary or pull request.
 const ACTION_ONLY_INPUTS = ['api-key', 'summary', 'comment-on-pr', 'github-token'];
-const CLI_ONLY_FLAGS = ['report', 'no-wait', 'help'];
+const CLI_ONLY_FLAGS = ['report', 'no-wait', 'help', 'version'];
 
 interface CliRun {
   exitCode: number | null;
@@ -228,6 +228,15 @@ describe('cli input', () => {
     expect(run.stdout).toContain('2 job(s)');
   });
 
+  it('prints the version', async () => {
+    const packageJson = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+
+    const run = await runCli(['--version']);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toBe(`marqo-ecom-jobs ${packageJson.version}\n`);
+  });
+
   it('adds up repeated --job-id flags', async () => {
     const api = await startApi({ jobs: [finishedJob('job-a'), finishedJob('job-b')] });
 
@@ -348,7 +357,7 @@ describe('cli help', () => {
     const run = await runCli(args);
 
     for (const name of help.keys()) {
-      if (name !== 'help' && name !== 'job-id') expect(args, name).toContain(`--${name}`);
+      if (name !== 'help' && name !== 'version' && name !== 'job-id') expect(args, name).toContain(`--${name}`);
     }
     expect(run.stderr).not.toContain('marqo-ecom-jobs:');
     expect(run.exitCode).toBe(0);
