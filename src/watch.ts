@@ -409,7 +409,8 @@ class Watcher {
       // slept in pieces so the log still gets a line a minute.
       const wakeAt = this.now() + Math.max(0, Math.min(pause, remaining - LAST_POLL_LEAD_MS));
       while (this.now() < wakeAt && !this.signal.aborted) {
-        await sleep(Math.min(wakeAt - this.now(), HEARTBEAT_MS), this.signal);
+        const untilHeartbeat = Math.max(1, this.lastLogAt + HEARTBEAT_MS - this.now());
+        await sleep(Math.min(wakeAt - this.now(), untilHeartbeat), this.signal);
         if (this.now() < wakeAt) this.heartbeat();
       }
       if (this.signal.aborted) return 'cancelled';

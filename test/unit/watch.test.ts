@@ -368,3 +368,39 @@ describe('nextPauseMs with several jobs', () => {
     expect(pause([job({ estimatedTimeMinutes: -5 }), job({ estimatedTimeMinutes: -1 })])).toBe(1000);
   });
 });
+
+describe('watchJobs log', () => {
+  it('logs a line a minute while waiting', async () => {
+    // One job that never moves and a poll interval longer than a minute: only the heartbeat speaks.
+    const stalled: FakeJob = {
+      jobId: 'job-stalled',
+      createdAtMicros: (NOW_MS - 60_000) * 1000,
+      endsAtMs: null,
+      status: 'IN_PROGRESS',
+    };
+    const api = new FakeJobsApi([stalled]);
+    const lines: { atMs: number; message: string }[] = [];
+    const log = { ...silentLogger, info: (message: string) => lines.push({ atMs: Date.now(), message }) };
+    const timeoutMs = 5 * 60_000;
+
+    const running = watchJobs({
+      settings: makeSettings({
+        selection: { mode: 'ids', jobIds: ['job-stalled'] },
+        wait: true,
+        pollIntervalMs: 10 * 60_000,
+        timeoutMs,
+      }),
+      api,
+      log,
+      signal: new AbortController().signal,
+      deadline: NOW_MS + timeoutMs,
+    });
+    const [result] = await Promise.all([running, vi.runAllTimersAsync()]);
+
+    expect(result.outcome).toBe('timed-out');
+    const times = [NOW_MS, ...lines.map((line) => line.atMs), NOW_MS + timeoutMs];
+    const gaps = times.slice(1).map((time, index) => time - (times[index] as number));
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(60_000);
+    expect(lines.some((line) => line.message.startsWith('Still waiting: 1 of 1 job(s) active'))).toBe(true);
+  });
+});
