@@ -9,9 +9,9 @@ export const modules = {
 /* harmony export */   upsertPullRequestComment: () => (/* binding */ upsertPullRequestComment)
 /* harmony export */ });
 /* unused harmony export pullRequestOf */
-/** Longest wait for one GitHub API response, so that a comment cannot hold up the step for long. */
+/** Maximum wait for one GitHub API response, so that a comment cannot hold up the step for long. */
 const REQUEST_TIMEOUT_MS = 30_000;
-/** The pull request the event belongs to, or null for events without one. */
+/** Returns the pull request the event belongs to, or null for events without one. */
 function pullRequestOf(eventName, payload, repository) {
     const [owner, repo] = (repository ?? '').split('/');
     if (!owner || !repo)
@@ -87,7 +87,7 @@ async function upsertPullRequestComment(options) {
             log.warning(`The pull-request comment was not posted: the GitHub API did not respond within ${timeoutMs / 1000} s.`);
         }
         else if (status === 403 || status === 404) {
-            // GitHub's message tells a missing permission apart from a secondary rate limit, which is also a 403.
+            // GitHub's message distinguishes a missing permission from a secondary rate limit, which is also a 403.
             const message = error instanceof Error ? `: ${error.message}` : '';
             log.warning(`The pull-request comment was not posted: the token may not write comments here (status ${status}${message}), as with pull requests from forks. Give the job "permissions: pull-requests: write", or set comment-on-pr to false.`);
         }

@@ -31524,7 +31524,7 @@ function optionalTimestamp(object, field, path) {
         return null;
     return value;
 }
-/** A document ID from a details list: a string, or an object naming one, as the shapes are not documented. */
+/** Returns the document ID of a details-list entry: a string, or an object naming one, as the shapes are not documented. */
 function documentIdOf(entry) {
     if (typeof entry === 'string')
         return entry;
@@ -31550,7 +31550,7 @@ function idLists(object, field, path) {
         if (!Array.isArray(list)) {
             throw new ResponseFormatError(`${path}${field}.${key}`, 'an array', list);
         }
-        // Keep the array the parser made when it already holds strings: a failed bulk job can list
+        // Keep the array the parser made when it contains only strings: a failed bulk job can list
         // a hundred thousand IDs or more, and a copy would double the memory they take.
         result[key] = list.every((entry) => typeof entry === 'string') ? list : list.map(documentIdOf);
     }
@@ -31594,7 +31594,7 @@ function collectJobIds(value, into, depth = 0) {
     }
 }
 const DOCUMENT_ID_KEYS = ['documentId', 'document_id', 'docId', '_id', 'id'];
-/** The document ID of one conflict object: a string entry, or a documented-looking ID field. */
+/** Returns the document ID of one conflict object: a string entry, or a field named like a document ID. */
 function conflictDocumentId(entry) {
     if (typeof entry === 'string')
         return entry;
@@ -32402,7 +32402,7 @@ const NEAR_DONE_PERCENT = 90;
 /**
  * Chooses the pause before the next poll. Pauses start short, so quick jobs are seen at once,
  * and grow by half each poll up to the poll interval. When every active job has an estimated
- * end, the next poll lands just after the last of them; past that estimate, pauses double
+ * end, the next poll lands just after the last of them. Past that estimate, pauses double
  * again from 500 ms. Without such estimates, pauses stay at most 1 s while every active job is
  * near its end, and at most the largest estimatedTimeMinutes when every active job reports one.
  * The result never exceeds the poll interval.
@@ -32483,7 +32483,7 @@ const silentLogger = {
 const LIST_LIMIT = 1000;
 /** A job that returns 404 may be too new to be listed, so it is requested again for this long. */
 const NOT_FOUND_GRACE_MS = 10_000;
-/** The error of an active job that has answered 404 so far, within NOT_FOUND_GRACE_MS. */
+/** The error of an active job that has returned 404 so far, within NOT_FOUND_GRACE_MS. */
 const NOT_FOUND_YET = 'not found yet';
 const NOT_FOUND_RETRY_MS = 2000;
 const CONCURRENCY = 4;
@@ -32497,7 +32497,7 @@ const PER_JOB_PROGRESS_LIMIT = 20;
 const MAX_LIST_AGE_MS = 29 * 86_400_000;
 class FatalWatchError extends Error {
 }
-/** A job ID fit for one log line: IDs listed by the API are data and may contain anything. */
+/** Fits a job ID into one log line: IDs listed by the API are data and may contain anything. */
 function shortId(jobId) {
     const safe = logSafe(jobId);
     return safe.length > 80 ? `${safe.slice(0, 80)}…` : safe;
@@ -32898,7 +32898,7 @@ class Watcher {
         const oldest = byAge[byAge.length - 1]?.created ?? 0;
         if (!this.listPolling || oldest < microsFromMs(this.now() - MAX_LIST_AGE_MS))
             return covered;
-        const wanted = new Map(known.map((watched) => [watched.jobId, watched]));
+        const activeById = new Map(known.map((watched) => [watched.jobId, watched]));
         let timeTo = Number.POSITIVE_INFINITY;
         for (;;) {
             const newestLeft = byAge.find((entry) => !covered.has(entry.watched.jobId));
@@ -32925,7 +32925,7 @@ class Watcher {
             }
             let read = 0;
             for (const job of list.jobs) {
-                const watched = wanted.get(job.jobId);
+                const watched = activeById.get(job.jobId);
                 if (watched && !covered.has(job.jobId)) {
                     this.apply(watched, job, false);
                     covered.add(job.jobId);
@@ -32937,7 +32937,7 @@ class Watcher {
             if (list.jobs.length >= list.total || read < 2)
                 break;
         }
-        // When the span holds so many other jobs that the page misses nearly all active ones, a list
+        // When the span contains so many other jobs that the page misses nearly all active ones, a list
         // call saves nothing over reading each job, so polling goes on without it.
         if (covered.size <= 1) {
             this.listPolling = false;
@@ -32984,14 +32984,14 @@ class Watcher {
     }
     /** Tells an unknown index from an unknown job, as a job's 404 does not say which. */
     async checkIndex() {
-        // Jobs that answer 404 together share one list call; a check that failed is made again.
+        // Jobs that return 404 together share one list call, and a check that failed is made again.
         this.indexCheck ??= this.list({ limit: 1 }).then(() => undefined, (error) => {
             this.indexCheck = null;
             throw error;
         });
         await this.indexCheck;
     }
-    /** After the snapshot, asks again for jobs that answered 404, for as long as a new job may take to appear. */
+    /** After the snapshot, requests the jobs that returned 404 again, for as long as a new job may take to appear. */
     async settleNotFound() {
         while (this.notFoundSince.size > 0 && !this.signal.aborted) {
             const remaining = this.deadline - this.now();
@@ -33086,7 +33086,7 @@ function sumTotals(jobs) {
     }
     return totals;
 }
-/** The status key of a job in jobs-by-status: its status, its raw status when unknown, or UNREADABLE. */
+/** Returns the status key of a job in jobs-by-status: its status, its raw status when unknown, or UNREADABLE. */
 function statusKey(watched) {
     if (watched.job === null)
         return 'UNREADABLE';
@@ -33222,7 +33222,7 @@ function describeActive(active) {
 
 /**
  * Watches the selected jobs and judges them: the part of a run that the GitHub Action and the
- * command-line tool share. It never throws for API failures; they end up in the verdict.
+ * command-line tool share. It never throws for API failures, which end up in the verdict.
  */
 async function watchAndJudge(settings, log, signal) {
     const deadline = Date.now() + settings.timeoutMs;
@@ -33247,10 +33247,10 @@ async function watchAndJudge(settings, log, signal) {
 /** Logs what the run will do, in three lines. */
 function logSettings(log, settings) {
     const selection = settings.selection;
-    const what = selection.mode === 'ids'
+    const selected = selection.mode === 'ids'
         ? `${selection.jobIds.length} job ID(s)`
         : `the window ${selection.timeFrom ?? '(last 24 hours)'} to ${selection.timeTo ?? 'now'}${selection.status ? ` with status ${selection.status}` : ''}`;
-    log.info(`Index ${JSON.stringify(settings.indexName)} at ${settings.baseUrl}: ${what}`);
+    log.info(`Index ${JSON.stringify(settings.indexName)} at ${settings.baseUrl}: ${selected}`);
     if (selection.mode === 'window' &&
         selection.timeFrom === null &&
         selection.timeTo === null &&
@@ -33270,7 +33270,7 @@ const RESULT_TITLES = {
     'timed-out': 'Marqo jobs timed out',
     cancelled: 'Watching the Marqo jobs was cancelled',
 };
-/** The failure message: a title and every reason, one per line (the first 20, then a count). */
+/** Builds the failure message: a title and every reason, one per line (the first 20, then a count). */
 function failureMessage(verdict) {
     const lines = verdict.reasons.slice(0, 20).map((reason) => `- ${reason}`);
     if (verdict.reasons.length > 20)
@@ -33310,7 +33310,7 @@ function escapeMarkdown(text) {
         .replace(/[&<>"'|`*_[\]\\~#!$]/g, (char) => ENTITIES[char] ?? char)
         .replace(/@/g, '@\u200b');
 }
-/** A document or job ID as inline code, escaped. */
+/** Formats a document or job ID as escaped inline code. */
 function code(text) {
     return `<code>${escapeMarkdown(text)}</code>`;
 }
@@ -33347,7 +33347,7 @@ function summary_plural(count, word) {
 function number(value) {
     return value.toLocaleString('en-US');
 }
-/** The duration of a job from startedAt to completedAt, or to `now` while it runs. */
+/** Formats the duration of a job from startedAt to completedAt, or to `now` while it runs. */
 function jobDuration(job, now) {
     const started = job.startedAt ? parseTimestamp(job.startedAt) : null;
     if (started === null)
@@ -33362,7 +33362,7 @@ function jobDuration(job, now) {
         return 'unknown';
     return formatDuration((end - started.micros) / 1000);
 }
-/** A progress bar of ten cells and the percentage. */
+/** Draws a progress bar of ten cells followed by the percentage. */
 function progressBar(percent) {
     const bounded = Math.min(100, Math.max(0, percent));
     const filled = Math.round(bounded / 10);
@@ -33375,7 +33375,7 @@ function progressOf(job) {
         return job.progressPercentage;
     return job.totalItems === 0 ? 0 : (job.processedItems / job.totalItems) * 100;
 }
-/** The service's estimate of the time an active job still needs, as a suffix of its duration. */
+/** Formats the service's estimate of the time an active job still needs, as a suffix of its duration. */
 function timeLeft(job) {
     if (job.jobStatus === null || isTerminal(job.jobStatus) || job.estimatedTimeMinutes === null)
         return '';
@@ -33449,7 +33449,7 @@ function idList(ids, budget, reportNote) {
 /**
  * Builds the step summary in markdown: the verdict and its reasons, totals, the jobs, failures
  * by error type, conflicts, skipped items, thresholds and window. It stays under
- * SUMMARY_LIMIT_BYTES whatever the input, and says what it left out.
+ * SUMMARY_LIMIT_BYTES whatever the input, and notes what it left out.
  */
 function buildSummary(input) {
     const { settings, watch, verdict } = input;
@@ -33674,7 +33674,7 @@ const comment_MAX_REASONS = 20;
 const REASONS_BUDGET_CHARS = 20_000;
 const MARKER_PART_CHARS = 200;
 /**
- * The hidden marker that finds this action's comment again on a later run: one comment per
+ * Builds the hidden marker that finds this action's comment again on a later run: one comment per
  * index and workflow job. Characters that could end an HTML comment are replaced, and a name
  * longer than 200 characters is cut and followed by a hash of the whole name.
  */
@@ -33690,7 +33690,7 @@ function commentMarker(indexName, workflow, job) {
 function comment_number(value) {
     return value.toLocaleString('en-US');
 }
-/** The first `count` failed document IDs of a job, without copying its lists. */
+/** Returns the first `count` failed document IDs of a job, without copying its lists. */
 function firstFailedIds(failedItemsDetails, count) {
     const ids = [];
     for (const list of Object.values(failedItemsDetails)) {
@@ -33782,7 +33782,7 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'report-path',
     'comment-url',
 ]));
-/** Every failed document ID, job by job and error type by error type, without copying the lists. */
+/** Yields every failed document ID, job by job and error type by error type, without copying the lists. */
 function* failedItemIds(watch) {
     for (const watched of watch.jobs) {
         if (!watched.job)
@@ -33829,7 +33829,7 @@ function emptyOutputs(result) {
         'comment-url': '',
     };
 }
-/** The settings as the report shows them: everything but the API key and the GitHub token. */
+/** Returns the settings as the report shows them: everything but the API key and the GitHub token. */
 function publicSettings(settings) {
     const { apiKey: _apiKey, githubToken: _githubToken, ...rest } = settings;
     return rest;
@@ -34159,7 +34159,7 @@ async function writeInputErrorSummary(log, error) {
         await summary.addRaw(markdown).write();
     }
     catch {
-        // The failure message below says the same.
+        // The failure message below contains the same text.
     }
 }
 async function report(log, settings, watch, verdict) {

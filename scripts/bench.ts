@@ -104,7 +104,7 @@ interface Row {
 
 async function runBenchmarks(): Promise<void> {
   const options = readOptions();
-  const wanted = (name: string): boolean => options.only === null || options.only.has(name);
+  const selected = (name: string): boolean => options.only === null || options.only.has(name);
   const { REPO_ROOT } = await import('../test/e2e/run-action.ts');
   const workDir = await mkdtemp(join(tmpdir(), 'marqo-bench-'));
   const rows: Row[] = [];
@@ -113,14 +113,14 @@ async function runBenchmarks(): Promise<void> {
   console.log(`Benchmark of ${join(REPO_ROOT, 'dist', 'index.js')} on Node ${process.version}, emulator on 127.0.0.1`);
   try {
     const tools = await prepareTools(workDir);
-    if (wanted('bundle')) rows.push(...(await benchBundle(tools)));
+    if (selected('bundle')) rows.push(...(await benchBundle(tools)));
     const timed: Promise<Row[]>[] = [];
-    if (wanted('standard')) timed.push(benchStandard(tools, options.seeds));
-    if (wanted('window')) timed.push(benchWindow(tools));
+    if (selected('standard')) timed.push(benchStandard(tools, options.seeds));
+    if (selected('window')) timed.push(benchWindow(tools));
     for (const result of await Promise.all(timed)) rows.push(...result);
-    if (wanted('large')) rows.push(...(await benchLargeWindow(tools)));
-    if (wanted('failed-ids')) rows.push(...(await benchFailedIds(tools)));
-    if (wanted('startup')) rows.push(...(await benchStartup(tools)));
+    if (selected('large')) rows.push(...(await benchLargeWindow(tools)));
+    if (selected('failed-ids')) rows.push(...(await benchFailedIds(tools)));
+    if (selected('startup')) rows.push(...(await benchStartup(tools)));
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

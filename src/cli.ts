@@ -181,7 +181,7 @@ export async function main(argv: string[]): Promise<number> {
   if (jobIdGiven) inputs['job-id'] = jobIdFlags.map(String).join('\n');
   if (values['no-wait']) inputs.wait = 'false';
   if (inputs['job-id'] === '-') inputs['job-id'] = await readStdin();
-  // Unlike an action input, a flag can be told apart from no flag: an empty --job-id is a mistake
+  // Unlike an action input, a flag can be distinguished from no flag: an empty --job-id is a mistake
   // (an empty file or variable), and watching the whole window instead would judge other jobs.
   if (jobIdGiven && inputs['job-id'].trim() === '') {
     process.stderr.write(

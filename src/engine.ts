@@ -12,7 +12,7 @@ export interface EngineResult {
 
 /**
  * Watches the selected jobs and judges them: the part of a run that the GitHub Action and the
- * command-line tool share. It never throws for API failures; they end up in the verdict.
+ * command-line tool share. It never throws for API failures, which end up in the verdict.
  */
 export async function watchAndJudge(settings: Settings, log: Logger, signal: AbortSignal): Promise<EngineResult> {
   const deadline = Date.now() + settings.timeoutMs;
@@ -37,11 +37,11 @@ export async function watchAndJudge(settings: Settings, log: Logger, signal: Abo
 /** Logs what the run will do, in three lines. */
 export function logSettings(log: Logger, settings: Settings): void {
   const selection = settings.selection;
-  const what =
+  const selected =
     selection.mode === 'ids'
       ? `${selection.jobIds.length} job ID(s)`
       : `the window ${selection.timeFrom ?? '(last 24 hours)'} to ${selection.timeTo ?? 'now'}${selection.status ? ` with status ${selection.status}` : ''}`;
-  log.info(`Index ${JSON.stringify(settings.indexName)} at ${settings.baseUrl}: ${what}`);
+  log.info(`Index ${JSON.stringify(settings.indexName)} at ${settings.baseUrl}: ${selected}`);
   if (
     selection.mode === 'window' &&
     selection.timeFrom === null &&
@@ -71,7 +71,7 @@ const RESULT_TITLES: Record<Verdict['result'], string> = {
   cancelled: 'Watching the Marqo jobs was cancelled',
 };
 
-/** The failure message: a title and every reason, one per line (the first 20, then a count). */
+/** Builds the failure message: a title and every reason, one per line (the first 20, then a count). */
 export function failureMessage(verdict: Verdict): string {
   const lines = verdict.reasons.slice(0, 20).map((reason) => `- ${reason}`);
   if (verdict.reasons.length > 20)

@@ -208,7 +208,7 @@ async function writeInputErrorSummary(log: ActionsLogger, error: InputError): Pr
   try {
     await core.summary.addRaw(markdown).write();
   } catch {
-    // The failure message below says the same.
+    // The failure message below contains the same text.
   }
 }
 

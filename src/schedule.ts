@@ -1,4 +1,4 @@
-/** What the poll schedule knows of one job that is not terminal yet. */
+/** Progress of one job that is not terminal yet, as the poll schedule uses it. */
 export interface ActiveJobProgress {
   /** Estimated epoch milliseconds when the job ends, from its observed progress rate; null if unknown. */
   etaAt: number | null;
@@ -25,7 +25,7 @@ const NEAR_DONE_PERCENT = 90;
 /**
  * Chooses the pause before the next poll. Pauses start short, so quick jobs are seen at once,
  * and grow by half each poll up to the poll interval. When every active job has an estimated
- * end, the next poll lands just after the last of them; past that estimate, pauses double
+ * end, the next poll lands just after the last of them. Past that estimate, pauses double
  * again from 500 ms. Without such estimates, pauses stay at most 1 s while every active job is
  * near its end, and at most the largest estimatedTimeMinutes when every active job reports one.
  * The result never exceeds the poll interval.

@@ -27,7 +27,7 @@ export interface ThresholdCheck {
 
 export interface Verdict {
   result: Result;
-  /** Why the step fails; empty when it passes. Each names the numbers behind it. */
+  /** Reasons the step fails, each with the numbers behind it. Empty when it passes. */
   reasons: string[];
   /** Facts worth a line that do not fail the step. */
   notes: string[];
@@ -62,7 +62,7 @@ export function sumTotals(jobs: Iterable<Job>): Totals {
   return totals;
 }
 
-/** The status key of a job in jobs-by-status: its status, its raw status when unknown, or UNREADABLE. */
+/** Returns the status key of a job in jobs-by-status: its status, its raw status when unknown, or UNREADABLE. */
 export function statusKey(watched: WatchedJob): string {
   if (watched.job === null) return 'UNREADABLE';
   return watched.job.jobStatus ?? watched.job.rawStatus.trim().toUpperCase();

@@ -13,13 +13,13 @@ export interface JobsApi {
 
 export type JobPhase = 'active' | 'terminal' | 'unknown-status' | 'unreadable';
 
-/** One watched job: its latest object from the API and where it stands. */
+/** A watched job: its latest object from the API and its phase. */
 export interface WatchedJob {
   jobId: string;
   /** Latest job object, or null when it was never read. */
   job: Job | null;
   phase: JobPhase;
-  /** Why the job could not be read, for phase 'unreadable', or the last failed read of an active job. */
+  /** The reason the job could not be read (phase 'unreadable'), or the last failed read of an active job. */
   error: string | null;
 }
 
@@ -59,7 +59,7 @@ export interface WatchOptions {
 export const LIST_LIMIT = 1000;
 /** A job that returns 404 may be too new to be listed, so it is requested again for this long. */
 export const NOT_FOUND_GRACE_MS = 10_000;
-/** The error of an active job that has answered 404 so far, within NOT_FOUND_GRACE_MS. */
+/** The error of an active job that has returned 404 so far, within NOT_FOUND_GRACE_MS. */
 export const NOT_FOUND_YET = 'not found yet';
 const NOT_FOUND_RETRY_MS = 2000;
 const CONCURRENCY = 4;
@@ -74,7 +74,7 @@ const MAX_LIST_AGE_MS = 29 * 86_400_000;
 
 class FatalWatchError extends Error {}
 
-/** A job ID fit for one log line: IDs listed by the API are data and may contain anything. */
+/** Fits a job ID into one log line: IDs listed by the API are data and may contain anything. */
 function shortId(jobId: string): string {
   const safe = logSafe(jobId);
   return safe.length > 80 ? `${safe.slice(0, 80)}…` : safe;
@@ -491,7 +491,7 @@ class Watcher {
     const oldest = byAge[byAge.length - 1]?.created ?? 0;
     if (!this.listPolling || oldest < microsFromMs(this.now() - MAX_LIST_AGE_MS)) return covered;
 
-    const wanted = new Map(known.map((watched) => [watched.jobId, watched]));
+    const activeById = new Map(known.map((watched) => [watched.jobId, watched]));
     let timeTo = Number.POSITIVE_INFINITY;
     for (;;) {
       const newestLeft = byAge.find((entry) => !covered.has(entry.watched.jobId));
@@ -519,7 +519,7 @@ class Watcher {
       }
       let read = 0;
       for (const job of list.jobs) {
-        const watched = wanted.get(job.jobId);
+        const watched = activeById.get(job.jobId);
         if (watched && !covered.has(job.jobId)) {
           this.apply(watched, job, false);
           covered.add(job.jobId);
@@ -530,7 +530,7 @@ class Watcher {
       // and cost far more bytes, so paging stops there.
       if (list.jobs.length >= list.total || read < 2) break;
     }
-    // When the span holds so many other jobs that the page misses nearly all active ones, a list
+    // When the span contains so many other jobs that the page misses nearly all active ones, a list
     // call saves nothing over reading each job, so polling goes on without it.
     if (covered.size <= 1) {
       this.listPolling = false;
@@ -582,7 +582,7 @@ class Watcher {
 
   /** Tells an unknown index from an unknown job, as a job's 404 does not say which. */
   private async checkIndex(): Promise<void> {
-    // Jobs that answer 404 together share one list call; a check that failed is made again.
+    // Jobs that return 404 together share one list call, and a check that failed is made again.
     this.indexCheck ??= this.list({ limit: 1 }).then(
       () => undefined,
       (error: unknown) => {
@@ -593,7 +593,7 @@ class Watcher {
     await this.indexCheck;
   }
 
-  /** After the snapshot, asks again for jobs that answered 404, for as long as a new job may take to appear. */
+  /** After the snapshot, requests the jobs that returned 404 again, for as long as a new job may take to appear. */
   private async settleNotFound(): Promise<void> {
     while (this.notFoundSince.size > 0 && !this.signal.aborted) {
       const remaining = this.deadline - this.now();

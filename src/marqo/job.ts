@@ -136,7 +136,7 @@ function optionalTimestamp(object: Record<string, unknown>, field: string, path:
   return value;
 }
 
-/** A document ID from a details list: a string, or an object naming one, as the shapes are not documented. */
+/** Returns the document ID of a details-list entry: a string, or an object naming one, as the shapes are not documented. */
 function documentIdOf(entry: unknown): string {
   if (typeof entry === 'string') return entry;
   if (typeof entry === 'number' || typeof entry === 'boolean') return String(entry);
@@ -158,7 +158,7 @@ function idLists(object: Record<string, unknown>, field: string, path: string): 
     if (!Array.isArray(list)) {
       throw new ResponseFormatError(`${path}${field}.${key}`, 'an array', list);
     }
-    // Keep the array the parser made when it already holds strings: a failed bulk job can list
+    // Keep the array the parser made when it contains only strings: a failed bulk job can list
     // a hundred thousand IDs or more, and a copy would double the memory they take.
     result[key] = list.every((entry) => typeof entry === 'string') ? list : list.map(documentIdOf);
   }
@@ -198,7 +198,7 @@ function collectJobIds(value: unknown, into: Set<string>, depth = 0): void {
 
 const DOCUMENT_ID_KEYS = ['documentId', 'document_id', 'docId', '_id', 'id'];
 
-/** The document ID of one conflict object: a string entry, or a documented-looking ID field. */
+/** Returns the document ID of one conflict object: a string entry, or a field named like a document ID. */
 function conflictDocumentId(entry: unknown): string | null {
   if (typeof entry === 'string') return entry;
   if (!isRecord(entry)) return null;

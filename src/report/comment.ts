@@ -15,7 +15,7 @@ const REASONS_BUDGET_CHARS = 20_000;
 const MARKER_PART_CHARS = 200;
 
 /**
- * The hidden marker that finds this action's comment again on a later run: one comment per
+ * Builds the hidden marker that finds this action's comment again on a later run: one comment per
  * index and workflow job. Characters that could end an HTML comment are replaced, and a name
  * longer than 200 characters is cut and followed by a hash of the whole name.
  */
@@ -32,7 +32,7 @@ function number(value: number): string {
   return value.toLocaleString('en-US');
 }
 
-/** The first `count` failed document IDs of a job, without copying its lists. */
+/** Returns the first `count` failed document IDs of a job, without copying its lists. */
 function firstFailedIds(failedItemsDetails: Record<string, string[]>, count: number): string[] {
   const ids: string[] = [];
   for (const list of Object.values(failedItemsDetails)) {

@@ -32,7 +32,7 @@ export function escapeMarkdown(text: string): string {
     .replace(/@/g, '@\u200b');
 }
 
-/** A document or job ID as inline code, escaped. */
+/** Formats a document or job ID as escaped inline code. */
 export function code(text: string): string {
   return `<code>${escapeMarkdown(text)}</code>`;
 }

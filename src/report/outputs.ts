@@ -24,7 +24,7 @@ export const OUTPUT_NAMES = [
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 export type Outputs = Record<OutputName, string>;
 
-/** Every failed document ID, job by job and error type by error type, without copying the lists. */
+/** Yields every failed document ID, job by job and error type by error type, without copying the lists. */
 export function* failedItemIds(watch: WatchResult): Generator<string> {
   for (const watched of watch.jobs) {
     if (!watched.job) continue;
@@ -71,7 +71,7 @@ export function emptyOutputs(result: Verdict['result']): Outputs {
   };
 }
 
-/** The settings as the report shows them: everything but the API key and the GitHub token. */
+/** Returns the settings as the report shows them: everything but the API key and the GitHub token. */
 export function publicSettings(settings: Settings): Record<string, unknown> {
   const { apiKey: _apiKey, githubToken: _githubToken, ...rest } = settings;
   return rest;

@@ -42,7 +42,7 @@ function number(value: number): string {
   return value.toLocaleString('en-US');
 }
 
-/** The duration of a job from startedAt to completedAt, or to `now` while it runs. */
+/** Formats the duration of a job from startedAt to completedAt, or to `now` while it runs. */
 export function jobDuration(job: Job, now: number): string {
   const started = job.startedAt ? parseTimestamp(job.startedAt) : null;
   if (started === null) return job.jobStatus === 'PENDING' ? 'not started' : 'unknown';
@@ -55,7 +55,7 @@ export function jobDuration(job: Job, now: number): string {
   return formatDuration((end - started.micros) / 1000);
 }
 
-/** A progress bar of ten cells and the percentage. */
+/** Draws a progress bar of ten cells followed by the percentage. */
 export function progressBar(percent: number): string {
   const bounded = Math.min(100, Math.max(0, percent));
   const filled = Math.round(bounded / 10);
@@ -68,7 +68,7 @@ function progressOf(job: Job): number {
   return job.totalItems === 0 ? 0 : (job.processedItems / job.totalItems) * 100;
 }
 
-/** The service's estimate of the time an active job still needs, as a suffix of its duration. */
+/** Formats the service's estimate of the time an active job still needs, as a suffix of its duration. */
 function timeLeft(job: Job): string {
   if (job.jobStatus === null || isTerminal(job.jobStatus) || job.estimatedTimeMinutes === null) return '';
   return `, about ${formatDuration(job.estimatedTimeMinutes * 60_000)} left`;
@@ -143,7 +143,7 @@ function idList(ids: string[], budget: number, reportNote: string): string {
 /**
  * Builds the step summary in markdown: the verdict and its reasons, totals, the jobs, failures
  * by error type, conflicts, skipped items, thresholds and window. It stays under
- * SUMMARY_LIMIT_BYTES whatever the input, and says what it left out.
+ * SUMMARY_LIMIT_BYTES whatever the input, and notes what it left out.
  */
 export function buildSummary(input: SummaryInput): string {
   const { settings, watch, verdict } = input;

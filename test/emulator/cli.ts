@@ -231,7 +231,7 @@ async function main(): Promise<number> {
   process.stdout.write(`${jobs.map((job) => job.jobId).join(',')}\n`);
 
   // The jobs appear at their scripted createdAt, as a deploy pushes them, so a user who watches
-  // them at once would see 404s. A line says when the last one exists.
+  // them at once would see 404s. A line reports when the last one exists.
   const lastCreatedMs = Math.max(0, ...jobs.map((job) => job.visibleAtMs ?? job.createdAtMs ?? 0));
   if (lastCreatedMs > 0) {
     process.stdout.write(

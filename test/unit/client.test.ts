@@ -164,7 +164,7 @@ describe('MarqoJobsClient requests', () => {
   });
 
   // A URL parser resolves `..` and `%2E%2E` alike as a step up the path, so no encoding can
-  // carry such a segment; the client rejects it before any request.
+  // carry such a segment. The client rejects it before any request.
   it('rejects a job ID of two dots', async () => {
     const api = new MockApi().respond({ status: 200, body: jobBody('..') });
     const { client } = clientFor(api);
